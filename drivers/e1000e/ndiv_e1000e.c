@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ndiv hook glue for e1000e.
+ *
+ * e1000e has no XDP, so this follows generic XDP's TX pattern: the RX skb
+ * becomes the TX skb and goes through the driver's own ndo_start_xmit
+ * under the TX queue lock, with xmit_more set so that the tail register
+ * (the doorbell) is written once per NAPI poll by e1000e_ndiv_flush().
+ * DROP puts the skb back on the RX ring, as the driver does for frames
+ * with errors. All of it runs in NAPI (softirq) context.
+ */
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+
+#include "e1000.h"
+#include "ndiv_e1000e.h"
+
+/* Send an app's reply; the tail is written later by e1000e_ndiv_flush(). */
+static bool e1000e_ndiv_xmit(struct e1000_adapter *adapter,
+			     struct sk_buff *skb)
+{
+	struct net_device *netdev = adapter->netdev;
+	struct netdev_queue *txq = netdev_get_tx_queue(netdev, 0);
+	netdev_tx_t rc = NETDEV_TX_BUSY;
+
+	skb_set_queue_mapping(skb, 0);
+	__netif_tx_lock(txq, smp_processor_id());
+	if (!netif_xmit_frozen_or_drv_stopped(txq))
+		rc = netdev_start_xmit(skb, netdev, txq, true);
+	__netif_tx_unlock(txq);
+	return dev_xmit_complete(rc);
+}
+
+/**
+ * e1000e_ndiv_rx - run the bound app on one received frame
+ * @adapter: board private structure
+ * @b: the binding, from ndiv_port_binding() in this NAPI poll
+ * @skb: the RX buffer, DMA-unmapped, data at the Ethernet header, len 0
+ * @length: frame length without FCS; updated for E1000E_NDIV_PASS
+ * @staterr: descriptor status
+ * @vlan: descriptor VLAN field, valid if E1000_RXD_STAT_VP
+ *
+ * On E1000E_NDIV_PASS the skb is left as the driver expects it (len 0,
+ * data where the frame now starts), and *length is the frame length.
+ */
+enum e1000e_ndiv_action e1000e_ndiv_rx(struct e1000_adapter *adapter,
+				       struct ndiv_binding *b,
+				       struct sk_buff *skb, u32 *length,
+				       u32 staterr, __le16 vlan)
+{
+	struct ndiv_frame f;
+
+	__skb_put(skb, *length);
+	ndiv_frame_from_skb(&f, skb, 0);
+	/* copybreak reads NET_IP_ALIGN bytes in front of the frame */
+	f.headroom -= min_t(u32, f.headroom, NET_IP_ALIGN);
+	if (staterr & E1000_RXD_STAT_VP) {
+		f.flags |= NDIV_F_VLAN_STRIPPED;
+		f.vlan_tci = le16_to_cpu(vlan);
+	}
+
+	switch (ndiv_run(b, &f)) {
+	case NDIV_PASS:
+		ndiv_skb_apply(skb, &f);
+		*length = skb->len;
+		__skb_trim(skb, 0);
+		return E1000E_NDIV_PASS;
+	case NDIV_TX:
+		ndiv_skb_apply(skb, &f);
+		if (!e1000e_ndiv_xmit(adapter, skb)) {
+			ndiv_count_tx_error(b, 0);
+			dev_kfree_skb_any(skb);
+		}
+		return E1000E_NDIV_CONSUMED;
+	default:
+		return E1000E_NDIV_RECYCLE;
+	}
+}
+
+/* Ring the TX doorbell once for all frames an app sent in this poll. */
+void e1000e_ndiv_flush(struct e1000_adapter *adapter)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(adapter->netdev, 0);
+	struct e1000_ring *tx_ring = adapter->tx_ring;
+
+	__netif_tx_lock(txq, smp_processor_id());
+	if (adapter->flags2 & FLAG2_PCIM2PCI_ARBITER_WA)
+		e1000e_update_tdt_wa(tx_ring, tx_ring->next_to_use);
+	else
+		writel(tx_ring->next_to_use, tx_ring->tail);
+	__netif_tx_unlock(txq);
+}

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ndiv: apps that run inside NIC drivers on every received frame.
+ *
+ * Two audiences use this header:
+ *
+ *  - apps (modules) register a per-frame handler with ndiv_register_app();
+ *  - drivers embed a struct ndiv_port in their private data, register it
+ *    with ndiv_port_register() and call the inline hook on each frame:
+ *
+ *	b = ndiv_port_binding(&priv->ndiv);	// NAPI poll, BH disabled
+ *	if (unlikely(b)) {
+ *		struct ndiv_frame f = { ... };
+ *		switch (ndiv_run(b, &f)) { ... }
+ *	}
+ *
+ * With no app bound the cost is one load and one predictable branch.
+ * See Documentation/networking/ndiv.rst for the full contract.
+ */
+#ifndef _LINUX_NDIV_H
+#define _LINUX_NDIV_H
+
+#include <linux/list.h>
+#include <linux/netdevice.h>
+#include <linux/percpu.h>
+#include <linux/rcupdate.h>
+#include <linux/u64_stats_sync.h>
+#include <ndiv/frame.h>
+
+#define NDIV_APP_NAME_MAX	32
+
+/**
+ * struct ndiv_app - an ndiv app, registered by its module
+ * @name: unique name, [a-z0-9_-], shorter than NDIV_APP_NAME_MAX
+ * @owner: THIS_MODULE; pinned while the app is bound to any device
+ * @rx: per-frame handler, returns an enum ndiv_verdict. Runs in NAPI
+ *	(softirq) context under RCU, possibly on several CPUs at once for
+ *	different RX queues: it must not sleep, allocate per frame or take a
+ *	lock that a frame on another queue could contend.
+ * @bind: optional, called (process context, may sleep) when the app is
+ *	bound to a device; *priv is handed to @rx for that device.
+ * @unbind: optional, called after an RCU grace period once no CPU can be
+ *	running @rx for that binding any more.
+ */
+struct ndiv_app {
+	const char *name;
+	struct module *owner;
+	int (*rx)(struct ndiv_frame *f, void *priv);
+	int (*bind)(struct net_device *dev, void **priv);
+	void (*unbind)(struct net_device *dev, void *priv);
+	/* private to the core */
+	struct list_head node;
+};
+
+int ndiv_register_app(struct ndiv_app *app);
+void ndiv_unregister_app(struct ndiv_app *app);
+
+/* Per RX queue, per CPU counters. */
+struct ndiv_qstats {
+	u64_stats_t rx_packets;
+	u64_stats_t rx_bytes;
+	u64_stats_t pass;
+	u64_stats_t drop;
+	u64_stats_t tx;
+	u64_stats_t tx_errors;
+	u64_stats_t aborted;
+	struct u64_stats_sync syncp;
+};
+
+/*
+ * What the data path sees of an attachment. Replaced as a whole (RCU) on
+ * attach, detach and swap, so a frame is always handled by exactly one app.
+ */
+struct ndiv_binding {
+	const struct ndiv_app *app;
+	void *priv;
+	struct ndiv_qstats __percpu *stats;	/* [nqueues] per CPU */
+	unsigned int nqueues;
+	struct net_device *dev;
+	struct rcu_head rcu;
+};
+
+/**
+ * struct ndiv_port - the ndiv hook point of a patched driver
+ * @binding: the bound app, or NULL. Read in NAPI context with
+ *	ndiv_port_binding(); written by the core under its mutex.
+ *
+ * Embedded in the driver's private data, registered with
+ * ndiv_port_register() once the netdev exists and unregistered before
+ * free_netdev().
+ */
+struct ndiv_port {
+	struct ndiv_binding __rcu *binding;
+	/* private to the core */
+	struct net_device *dev;
+	const char *driver;
+	struct list_head node;
+};
+
+int ndiv_port_register(struct ndiv_port *port, struct net_device *dev,
+		       const char *driver);
+void ndiv_port_unregister(struct ndiv_port *port);
+
+/*
+ * The binding for this frame, or NULL when no app is bound. Callers are
+ * NAPI pollers (softirq, BH disabled), which is an RCU read-side section.
+ */
+static __always_inline struct ndiv_binding *
+ndiv_port_binding(struct ndiv_port *port)
+{
+	return rcu_dereference_bh(port->binding);
+}
+
+static __always_inline struct ndiv_qstats *
+ndiv_qstats(struct ndiv_binding *b, unsigned int rxq)
+{
+	if (unlikely(rxq >= b->nqueues))
+		rxq = b->nqueues - 1;
+	return this_cpu_ptr(b->stats) + rxq;
+}
+
+/*
+ * Run the bound app on one frame and count the outcome on this CPU.
+ * Returns NDIV_PASS, NDIV_DROP or NDIV_TX. A bad verdict, or frame
+ * geometry the app broke, is counted as aborted and turned into NDIV_DROP.
+ */
+static __always_inline int ndiv_run(struct ndiv_binding *b,
+				    struct ndiv_frame *f)
+{
+	struct ndiv_qstats *qs = ndiv_qstats(b, f->rxq);
+	const uint8_t *start = f->data - f->headroom;
+	uint32_t room = ndiv_frame_room(f);
+	uint32_t len = f->len;
+	int v;
+
+	v = b->app->rx(f, b->priv);
+	if (unlikely(f->data - f->headroom != start ||
+		     ndiv_frame_room(f) != room || (unsigned int)v > NDIV_TX))
+		v = -1;
+
+	u64_stats_update_begin(&qs->syncp);
+	u64_stats_inc(&qs->rx_packets);
+	u64_stats_add(&qs->rx_bytes, len);
+	switch (v) {
+	case NDIV_PASS:
+		u64_stats_inc(&qs->pass);
+		break;
+	case NDIV_DROP:
+		u64_stats_inc(&qs->drop);
+		break;
+	case NDIV_TX:
+		u64_stats_inc(&qs->tx);
+		break;
+	default:
+		u64_stats_inc(&qs->aborted);
+		v = NDIV_DROP;
+		break;
+	}
+	u64_stats_update_end(&qs->syncp);
+	return v;
+}
+
+/* The driver could not transmit a frame the app returned NDIV_TX for. */
+static inline void ndiv_count_tx_error(struct ndiv_binding *b,
+				       unsigned int rxq)
+{
+	struct ndiv_qstats *qs = ndiv_qstats(b, rxq);
+
+	u64_stats_update_begin(&qs->syncp);
+	u64_stats_inc(&qs->tx_errors);
+	u64_stats_update_end(&qs->syncp);
+}
+
+/*
+ * Helpers for drivers whose RX buffers are skbs (e1000, e1000e) and for the
+ * generic mode: describe a linear skb whose data starts at the MAC header,
+ * and apply the app's changes to data/len back to it.
+ */
+void ndiv_frame_from_skb(struct ndiv_frame *f, struct sk_buff *skb,
+			 unsigned int rxq);
+void ndiv_skb_apply(struct sk_buff *skb, const struct ndiv_frame *f);
+
+#endif /* _LINUX_NDIV_H */

@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ndiv sysfs ABI (Documentation/ABI/testing/sysfs-class-net-ndiv):
+ *
+ *   /sys/kernel/ndiv/apps
+ *   /sys/class/net/<dev>/ndiv/{app,mode,hook}
+ *   /sys/class/net/<dev>/ndiv/stats/<counter>
+ *   /sys/class/net/<dev>/ndiv/queues/rx-<n>/<counter>
+ *
+ * Writers take RTNL with rtnl_trylock() and restart the syscall when it is
+ * contended: the netdev notifier removes these files under RTNL and waits
+ * for running sysfs operations, so a writer must never block on RTNL.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/kobject.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+#include <net/net_namespace.h>
+
+#include "internal.h"
+
+static struct kobject *ndiv_kernel_kobj;
+
+static struct ndiv_dev *kobj_to_nd(struct kobject *kobj)
+{
+	return container_of(kobj, struct ndiv_dev, kobj);
+}
+
+/* Copy a sysfs write into name, without the trailing newline. */
+static int ndiv_parse_word(const char *buf, size_t count, char *name,
+			   size_t size)
+{
+	while (count && isspace(buf[count - 1]))
+		count--;
+	if (!count || count >= size || memchr(buf, ' ', count))
+		return -EINVAL;
+	memcpy(name, buf, count);
+	name[count] = '\0';
+	return 0;
+}
+
+static bool ndiv_may_admin(struct ndiv_dev *nd)
+{
+	return ns_capable(dev_net(nd->dev)->user_ns, CAP_NET_ADMIN);
+}
+
+static ssize_t app_show(struct kobject *kobj, struct kobj_attribute *attr,
+			char *buf)
+{
+	struct ndiv_dev *nd = kobj_to_nd(kobj);
+	struct ndiv_binding *b;
+	ssize_t ret;
+
+	mutex_lock(&ndiv_mutex);
+	b = ndiv_dev_binding(nd);
+	ret = sysfs_emit(buf, "%s\n", b ? b->app->name : "none");
+	mutex_unlock(&ndiv_mutex);
+	return ret;
+}
+
+static ssize_t app_store(struct kobject *kobj, struct kobj_attribute *attr,
+			 const char *buf, size_t count)
+{
+	struct ndiv_dev *nd = kobj_to_nd(kobj);
+	char name[NDIV_APP_NAME_MAX];
+	int err;
+
+	if (!ndiv_may_admin(nd))
+		return -EPERM;
+	err = ndiv_parse_word(buf, count, name, sizeof(name));
+	if (err)
+		return err;
+	if (!rtnl_trylock())
+		return restart_syscall();
+	mutex_lock(&ndiv_mutex);
+	if (!ndiv_dev_live(nd))
+		err = -ENODEV;
+	else if (!strcmp(name, "none"))
+		ndiv_detach(nd);
+	else
+		err = ndiv_attach(nd, name);
+	mutex_unlock(&ndiv_mutex);
+	rtnl_unlock();
+	return err ? err : count;
+}
+
+static ssize_t mode_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	struct ndiv_dev *nd = kobj_to_nd(kobj);
+	ssize_t ret;
+
+	mutex_lock(&ndiv_mutex);
+	ret = sysfs_emit(buf, "%s\n", nd->generic ? "generic" : "native");
+	mutex_unlock(&ndiv_mutex);
+	return ret;
+}
+
+static ssize_t mode_store(struct kobject *kobj, struct kobj_attribute *attr,
+			  const char *buf, size_t count)
+{
+	struct ndiv_dev *nd = kobj_to_nd(kobj);
+	char word[16];
+	bool generic;
+	int err;
+
+	if (!ndiv_may_admin(nd))
+		return -EPERM;
+	err = ndiv_parse_word(buf, count, word, sizeof(word));
+	if (err)
+		return err;
+	if (!strcmp(word, "generic"))
+		generic = true;
+	else if (!strcmp(word, "native"))
+		generic = false;
+	else
+		return -EINVAL;
+	mutex_lock(&ndiv_mutex);
+	err = ndiv_dev_live(nd) ? ndiv_set_mode(nd, generic) : -ENODEV;
+	mutex_unlock(&ndiv_mutex);
+	return err ? err : count;
+}
+
+static ssize_t hook_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	struct ndiv_dev *nd = kobj_to_nd(kobj);
+	ssize_t ret;
+
+	mutex_lock(&ndiv_mutex);
+	ret = sysfs_emit(buf, "%s\n", nd->port ? nd->port->driver : "none");
+	mutex_unlock(&ndiv_mutex);
+	return ret;
+}
+
+static struct kobj_attribute ndiv_attr_app = __ATTR_RW(app);
+static struct kobj_attribute ndiv_attr_mode = __ATTR_RW(mode);
+static struct kobj_attribute ndiv_attr_hook = __ATTR_RO(hook);
+
+static struct attribute *ndiv_dev_attrs[] = {
+	&ndiv_attr_app.attr,
+	&ndiv_attr_mode.attr,
+	&ndiv_attr_hook.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(ndiv_dev);
+
+static void ndiv_dev_release(struct kobject *kobj)
+{
+	struct ndiv_dev *nd = kobj_to_nd(kobj);
+
+	free_percpu(nd->stats);
+	kfree(nd->qkobjs);
+	kfree(nd);
+}
+
+static const struct kobj_type ndiv_dev_ktype = {
+	.release = ndiv_dev_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = ndiv_dev_groups,
+};
+
+/*
+ * Counters: a directory holds the seven counters, summed over all CPUs,
+ * for one RX queue (queues/rx-<n>) or for all of them (stats).
+ */
+struct ndiv_stats_kobj {
+	struct kobject kobj;
+	struct ndiv_dev *nd;
+	int queue;		/* -1: all queues */
+};
+
+struct ndiv_stat_attr {
+	struct kobj_attribute attr;
+	size_t offset;		/* of the u64_stats_t in ndiv_qstats */
+};
+
+static u64 ndiv_qstat_read(const struct ndiv_qstats *qs, size_t offset)
+{
+	const u64_stats_t *v = (const void *)qs + offset;
+	unsigned int start;
+	u64 val;
+
+	do {
+		start = u64_stats_fetch_begin(&qs->syncp);
+		val = u64_stats_read(v);
+	} while (u64_stats_fetch_retry(&qs->syncp, start));
+	return val;
+}
+
+static u64 ndiv_stat_sum(struct ndiv_dev *nd, int queue, size_t offset)
+{
+	unsigned int q, first = 0, last = nd->nqueues;
+	u64 sum = 0;
+	int cpu;
+
+	if (queue >= 0) {
+		first = queue;
+		last = queue + 1;
+	}
+	for_each_possible_cpu(cpu)
+		for (q = first; q < last; q++)
+			sum += ndiv_qstat_read(per_cpu_ptr(nd->stats, cpu) + q,
+					       offset);
+	return sum;
+}
+
+static ssize_t ndiv_stat_show(struct kobject *kobj,
+			      struct kobj_attribute *attr, char *buf)
+{
+	struct ndiv_stats_kobj *sk =
+		container_of(kobj, struct ndiv_stats_kobj, kobj);
+	struct ndiv_stat_attr *sa =
+		container_of(attr, struct ndiv_stat_attr, attr);
+
+	return sysfs_emit(buf, "%llu\n",
+			  ndiv_stat_sum(sk->nd, sk->queue, sa->offset));
+}
+
+#define NDIV_STAT_ATTR(_name) \
+	struct ndiv_stat_attr ndiv_stat_##_name = { \
+		.attr = __ATTR(_name, 0444, ndiv_stat_show, NULL), \
+		.offset = offsetof(struct ndiv_qstats, _name), \
+	}
+
+static NDIV_STAT_ATTR(rx_packets);
+static NDIV_STAT_ATTR(rx_bytes);
+static NDIV_STAT_ATTR(pass);
+static NDIV_STAT_ATTR(drop);
+static NDIV_STAT_ATTR(tx);
+static NDIV_STAT_ATTR(tx_errors);
+static NDIV_STAT_ATTR(aborted);
+
+static struct attribute *ndiv_stats_attrs[] = {
+	&ndiv_stat_rx_packets.attr.attr,
+	&ndiv_stat_rx_bytes.attr.attr,
+	&ndiv_stat_pass.attr.attr,
+	&ndiv_stat_drop.attr.attr,
+	&ndiv_stat_tx.attr.attr,
+	&ndiv_stat_tx_errors.attr.attr,
+	&ndiv_stat_aborted.attr.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(ndiv_stats);
+
+static void ndiv_stats_release(struct kobject *kobj)
+{
+	kfree(container_of(kobj, struct ndiv_stats_kobj, kobj));
+}
+
+static const struct kobj_type ndiv_stats_ktype = {
+	.release = ndiv_stats_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = ndiv_stats_groups,
+};
+
+static struct kobject *ndiv_stats_kobj_add(struct ndiv_dev *nd, int queue,
+					   struct kobject *parent)
+{
+	struct ndiv_stats_kobj *sk;
+	int err;
+
+	sk = kzalloc(sizeof(*sk), GFP_KERNEL);
+	if (!sk)
+		return NULL;
+	sk->nd = nd;
+	sk->queue = queue;
+	if (queue < 0)
+		err = kobject_init_and_add(&sk->kobj, &ndiv_stats_ktype,
+					   parent, "stats");
+	else
+		err = kobject_init_and_add(&sk->kobj, &ndiv_stats_ktype,
+					   parent, "rx-%d", queue);
+	if (err) {
+		kobject_put(&sk->kobj);
+		return NULL;
+	}
+	return &sk->kobj;
+}
+
+/*
+ * Create /sys/class/net/<dev>/ndiv and below. On failure nd has been
+ * released (its kobject owns it) and an error is returned.
+ */
+int ndiv_dev_sysfs_add(struct ndiv_dev *nd)
+{
+	unsigned int q;
+	int err;
+
+	nd->qkobjs = kcalloc(nd->nqueues, sizeof(*nd->qkobjs), GFP_KERNEL);
+	err = kobject_init_and_add(&nd->kobj, &ndiv_dev_ktype,
+				   &nd->dev->dev.kobj, "ndiv");
+	if (err || !nd->qkobjs)
+		goto fail;
+	nd->stats_kobj = ndiv_stats_kobj_add(nd, -1, &nd->kobj);
+	nd->queues_kobj = kobject_create_and_add("queues", &nd->kobj);
+	if (!nd->stats_kobj || !nd->queues_kobj)
+		goto fail;
+	for (q = 0; q < nd->nqueues; q++) {
+		nd->qkobjs[q] = ndiv_stats_kobj_add(nd, q, nd->queues_kobj);
+		if (!nd->qkobjs[q])
+			goto fail;
+	}
+	return 0;
+fail:
+	ndiv_dev_sysfs_del(nd);
+	return -ENOMEM;
+}
+
+/* Remove the directories; the last put frees nd. Context: process. */
+void ndiv_dev_sysfs_del(struct ndiv_dev *nd)
+{
+	unsigned int q;
+
+	for (q = 0; nd->qkobjs && q < nd->nqueues; q++)
+		kobject_put(nd->qkobjs[q]);
+	kobject_put(nd->queues_kobj);
+	kobject_put(nd->stats_kobj);
+	kobject_put(&nd->kobj);
+}
+
+static ssize_t apps_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	return ndiv_apps_show(buf);
+}
+
+static struct kobj_attribute ndiv_attr_apps = __ATTR_RO(apps);
+
+static struct attribute *ndiv_kernel_attrs[] = {
+	&ndiv_attr_apps.attr,
+	NULL,
+};
+
+static const struct attribute_group ndiv_kernel_group = {
+	.attrs = ndiv_kernel_attrs,
+};
+
+int ndiv_sysfs_init(void)
+{
+	int err;
+
+	ndiv_kernel_kobj = kobject_create_and_add("ndiv", kernel_kobj);
+	if (!ndiv_kernel_kobj)
+		return -ENOMEM;
+	err = sysfs_create_group(ndiv_kernel_kobj, &ndiv_kernel_group);
+	if (err)
+		kobject_put(ndiv_kernel_kobj);
+	return err;
+}
+
+void ndiv_sysfs_exit(void)
+{
+	kobject_put(ndiv_kernel_kobj);
+}
