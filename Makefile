@@ -42,7 +42,8 @@ modules: $(BUILD)/kver
 drivers: $(patsubst %,$(BUILD)/drivers/%.stamp,$(DRIVERS))
 
 # Rebuilt when its patches, glue or the core's exports change.
-$(BUILD)/drivers/%.stamp: drivers/%/* patches/%/* Module.symvers | modules
+$(BUILD)/drivers/%.stamp: drivers/%/* patches/%/* ndiv/include/*/*.h \
+		Module.symvers | modules
 	@echo "  DRIVER  $*"
 	@tools/build-driver.sh $* $$(cat $(BUILD)/kver)
 	@touch $@

@@ -197,7 +197,11 @@ void ndiv_detach(struct ndiv_dev *nd)
 	ndiv_binding_swap(slot, NULL);
 }
 
-/* Switch between native and generic mode while no app is bound. */
+/*
+ * Switch between native and generic mode while no app is bound. Native
+ * mode on a device without a hook is allowed (it is the default): binding
+ * an app then fails with -EOPNOTSUPP.
+ */
 int ndiv_set_mode(struct ndiv_dev *nd, bool generic)
 {
 	lockdep_assert_held(&ndiv_mutex);
@@ -205,8 +209,6 @@ int ndiv_set_mode(struct ndiv_dev *nd, bool generic)
 		return 0;
 	if (ndiv_dev_binding(nd))
 		return -EBUSY;
-	if (!generic && !nd->port)
-		return -EOPNOTSUPP;
 	nd->generic = generic;
 	return 0;
 }
@@ -291,8 +293,10 @@ int ndiv_port_register(struct ndiv_port *port, struct net_device *dev,
 	mutex_lock(&ndiv_mutex);
 	list_add_tail(&port->node, &ndiv_ports);
 	nd = ndiv_find_dev(dev);
-	if (nd)
+	if (nd) {
 		nd->port = port;
+		port->nd = nd;
+	}
 	mutex_unlock(&ndiv_mutex);
 	return 0;
 }
@@ -315,6 +319,7 @@ void ndiv_port_unregister(struct ndiv_port *port)
 	nd = ndiv_find_dev(port->dev);
 	if (nd && nd->port == port)
 		nd->port = NULL;
+	port->nd = NULL;
 	list_del(&port->node);
 	mutex_unlock(&ndiv_mutex);
 }
@@ -356,6 +361,8 @@ static void ndiv_dev_create(struct net_device *dev)
 		goto fail;
 	mutex_lock(&ndiv_mutex);
 	nd->port = ndiv_find_port(dev);
+	if (nd->port)
+		nd->port->nd = nd;
 	list_add_tail(&nd->node, &ndiv_devs);
 	mutex_unlock(&ndiv_mutex);
 	return;
@@ -373,6 +380,8 @@ static void ndiv_dev_destroy(struct net_device *dev)
 	if (nd) {
 		ndiv_detach(nd);
 		list_del(&nd->node);
+		if (nd->port)
+			nd->port->nd = NULL;
 		nd->port = NULL;
 		nd->generic = false;
 	}

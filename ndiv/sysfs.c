@@ -191,7 +191,7 @@ static u64 ndiv_qstat_read(const struct ndiv_qstats *qs, size_t offset)
 	return val;
 }
 
-static u64 ndiv_stat_sum(struct ndiv_dev *nd, int queue, size_t offset)
+u64 ndiv_stat_sum(struct ndiv_dev *nd, int queue, size_t offset)
 {
 	unsigned int q, first = 0, last = nd->nqueues;
 	u64 sum = 0;

@@ -29,6 +29,8 @@
 
 #define NDIV_APP_NAME_MAX	32
 
+struct ndiv_dev;
+
 /**
  * struct ndiv_app - an ndiv app, registered by its module
  * @name: unique name, [a-z0-9_-], shorter than NDIV_APP_NAME_MAX
@@ -94,12 +96,21 @@ struct ndiv_port {
 	/* private to the core */
 	struct net_device *dev;
 	const char *driver;
+	struct ndiv_dev *nd;
 	struct list_head node;
 };
 
 int ndiv_port_register(struct ndiv_port *port, struct net_device *dev,
 		       const char *driver);
 void ndiv_port_unregister(struct ndiv_port *port);
+
+/*
+ * ethtool -S: the port's counters as rx_queue_<n>_ndiv_<counter>, for the
+ * driver to append to its own. Context: ethtool ops (process, RTNL held).
+ */
+int ndiv_ethtool_sset_count(struct ndiv_port *port);
+void ndiv_ethtool_strings(struct ndiv_port *port, u8 **data);
+void ndiv_ethtool_stats(struct ndiv_port *port, u64 **data);
 
 /*
  * The binding for this frame, or NULL when no app is bound. Callers are

@@ -1,0 +1,143 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# native.sh DRIVER - ndiv framework tests against a patched driver in the
+# lab: tools/lab/ndiv-lab run --nic NIC -- tests/lab/native.sh DRIVER
+#
+# Real frames from host sockets through the tap, QEMU's NIC model and the
+# ndiv build of DRIVER (e1000e, virtio_net) in the guest.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+DRIVER=$1
+NDIV_TEST_TAG="# $DRIVER"
+
+case_links_json() {
+	out=$(G ndivctl link show -j) || return 1
+	echo "$out" | "$PY" -c "
+import json, sys
+links = {l['ifname']: l for l in json.load(sys.stdin)}
+dev = links['$DEV']
+assert dev['hook'] == '$DRIVER', dev
+assert dev['mode'] == 'native' and dev['app'] is None, dev
+assert links['lo']['hook'] == 'none', links['lo']
+" || { diag "$out"; return 1; }
+}
+
+case_sysfs_rejects_bad_writes() {
+	expect_eq "unknown app" "$(gwrite $ND/app no-such-app)" ENOENT &&
+	expect_eq "bad name" "$(gwrite $ND/app 'Bad!Name')" EINVAL &&
+	expect_eq "empty name" "$(gwrite $ND/app '')" EINVAL &&
+	expect_eq "bad mode" "$(gwrite $ND/mode turbo)" EINVAL &&
+	expect_eq "hookless device" \
+		"$(gwrite /sys/class/net/lo/ndiv/app bench-pass)" EOPNOTSUPP &&
+	expect_eq "generic on loopback" \
+		"$(G sh -c "echo generic > /sys/class/net/lo/ndiv/mode &&
+		$PY $LAB/sysfs_write.py /sys/class/net/lo/ndiv/app bench-pass;
+		echo native > /sys/class/net/lo/ndiv/mode")" EOPNOTSUPP &&
+	expect_eq "attach" "$(gwrite $ND/app bench-pass)" OK &&
+	expect_eq "mode while bound" "$(gwrite $ND/mode generic)" EBUSY &&
+	expect_eq "app shown" "$(G cat $ND/app)" bench-pass &&
+	expect_eq "app module pinned" \
+		"$(G sh -c 'rmmod ndiv_bench 2>/dev/null && echo unloaded ||
+		echo pinned')" pinned &&
+	expect_eq "detach" "$(gwrite $ND/app none)" OK &&
+	expect_eq "app none" "$(G cat $ND/app)" none
+}
+
+case_pass_reaches_stack() {
+	attach bench-pass || return 1
+	eval "$(snapshot)"
+	p0=$pass
+	ping -q -c 5 -i 0.2 -W 2 "$NDIV_LAB_GUEST_IP" >/dev/null ||
+		{ diag "IPv4 ping failed"; return 1; }
+	ping -6 -q -c 3 -i 0.2 -W 2 "$NDIV_LAB_GUEST_IP6" >/dev/null ||
+		{ diag "IPv6 ping failed"; return 1; }
+	G sh -c "mkdir -p /tmp/www && head -c 100000 /dev/urandom \
+		> /tmp/www/blob && cd /tmp/www && \
+		$PY -m http.server 8080 >/dev/null 2>&1 &" || return 1
+	want=$(G md5sum /tmp/www/blob | cut -d' ' -f1)
+	got=$(curl -sf --retry 20 --retry-connrefused --retry-delay 1 \
+		"http://$NDIV_LAB_GUEST_IP:8080/blob" | md5sum | cut -d' ' -f1)
+	G pkill -f 'http.server 8080' || true
+	expect_eq "TCP body through bench-pass" "$got" "$want" || return 1
+	eval "$(snapshot)"
+	expect_ge "pass counter" "$((pass - p0))" 11 &&
+	expect_eq "drop" "$drop" 0 && expect_eq "tx" "$tx" 0 &&
+	detach
+}
+
+case_drop_hides_frames_from_stack() {
+	attach bench-drop || return 1
+	eval "$(snapshot)"
+	d0=$drop u0=$udp
+	$PY "$LAB/udp.py" send "$NDIV_LAB_GUEST_IP" 9999 500 >/dev/null
+	if ping -q -c 2 -W 1 "$NDIV_LAB_GUEST_IP" >/dev/null 2>&1; then
+		diag "ping answered with bench-drop bound"
+		return 1
+	fi
+	eval "$(snapshot)"
+	detach || return 1
+	expect_ge "drop counter" "$((drop - d0))" 500 &&
+	expect_eq "stack UDP datagrams" "$((udp - u0))" 0
+}
+
+case_reflect_swaps_addresses() {
+	attach bench-reflect || return 1
+	eval "$(snapshot)"
+	t0=$tx u0=$udp u60=$udp6
+	r4=$($PY "$LAB/udp.py" echo "$NDIV_LAB_GUEST_IP" 9 500)
+	r6=$($PY "$LAB/udp.py" echo "$NDIV_LAB_GUEST_IP6" 9 300)
+	eval "$(snapshot)"
+	detach || return 1
+	expect_eq "IPv4 reflected" "$(json_get "$r4" received)" 500 &&
+	expect_eq "IPv4 foreign replies" "$(json_get "$r4" bad)" 0 &&
+	expect_eq "IPv6 reflected" "$(json_get "$r6" received)" 300 &&
+	expect_ge "tx counter" "$((tx - t0))" 800 &&
+	expect_eq "tx errors" "$txerr" 0 &&
+	expect_eq "stack UDP datagrams" "$((udp - u0 + udp6 - u60))" 0
+}
+
+# Swap apps in a loop while frames flow; every frame the NIC got must be
+# counted exactly once, and the link must not bounce.
+case_swap_under_traffic_counts_once() {
+	attach bench-pass || return 1
+	car0=$(G cat "/sys/class/net/$DEV/carrier_changes")
+	eval "$(snapshot)"
+	rx0=$rx h0=$(host_tx)
+	G rm -f /tmp/swap.stop /tmp/swap.count
+	G sh -c "n=0; while [ ! -e /tmp/swap.stop ]; do
+		for a in bench-reflect bench-drop bench-pass; do
+			echo \$a > $ND/app; done; n=\$((n + 3)); done;
+		echo \$n > /tmp/swap.count" >/dev/null 2>&1 &
+	swapper=$!
+	$PY "$LAB/udp.py" send "$NDIV_LAB_GUEST_IP" 9 6000 --rate 1500 \
+		>/dev/null
+	G touch /tmp/swap.stop
+	wait "$swapper"
+	swaps=$(G cat /tmp/swap.count)
+	eval "$(snapshot)"
+	h1=$(host_tx)
+	car1=$(G cat "/sys/class/net/$DEV/carrier_changes")
+	detach || return 1
+	expect_ge "swaps under traffic" "$swaps" 30 &&
+	expect_eq "carrier changes" "$car1" "$car0" &&
+	expect_eq "frames counted vs frames sent to NIC" \
+		"$((rx - rx0))" "$((h1 - h0))" &&
+	expect_eq "rx = pass + drop + tx + aborted" "$rx" \
+		"$((pass + drop + tx + aborted))" &&
+	expect_eq "aborted" "$aborted" 0
+}
+
+case_unload_after_traffic() {
+	attach bench-reflect || return 1
+	$PY "$LAB/udp.py" echo "$NDIV_LAB_GUEST_IP" 9 200 >/dev/null
+	out=$(G sh -c "modprobe -r $DRIVER && rmmod ndiv_bench && rmmod ndiv &&
+		echo unloaded" 2>&1)
+	expect_eq "driver, app and core unload while bound" "$out" unloaded
+}
+
+run_cases case_links_json case_sysfs_rejects_bad_writes \
+	case_pass_reaches_stack case_drop_hides_frames_from_stack \
+	case_reflect_swaps_addresses case_swap_under_traffic_counts_once \
+	case_unload_after_traffic

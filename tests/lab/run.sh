@@ -1,0 +1,50 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh - the lab suite: boots the QEMU lab once per NIC and runs the
+# framework tests in it. KTAP on stdout; each lab run also counts as a
+# test (boot, clean guest dmesg, nothing left behind).
+set -u
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+lab=$top/tools/lab/ndiv-lab
+n=0
+
+# lab_run DESC LAB-ARGS... -- CMD...
+lab_run() {
+	desc=$1
+	shift
+	"$lab" run "$@"
+	rc=$?
+	n=$((n + 1))
+	echo "KTAP version 1"
+	echo "1..1"
+	if [ "$rc" -eq 0 ]; then
+		echo "ok 1 lab $desc: boot, run, clean dmesg, teardown"
+	else
+		echo "not ok 1 lab $desc: ndiv-lab exited $rc"
+	fi
+}
+
+json_links() {
+	# shellcheck disable=SC2016
+	out=$("$lab" run "$@" -- sh -c '$NDIV_LAB ndivctl link show -j')
+	echo "KTAP version 1"
+	echo "1..1"
+	if echo "$out" | /usr/bin/python3 -c '
+import json, sys
+links = json.load(sys.stdin)
+assert any(l["hook"] != "none" for l in links), links'; then
+		echo "ok 1 ndivctl link show -j in the lab $*"
+	else
+		echo "$out" | sed 's/^/# /'
+		echo "not ok 1 ndivctl link show -j in the lab $*"
+	fi
+}
+
+json_links --nic e1000e
+json_links --nic virtio --queues 2
+lab_run e1000e --nic e1000e -- "$top/tests/lab/native.sh" e1000e
+lab_run "virtio 2 queues" --nic virtio --queues 2 -- \
+	"$top/tests/lab/native.sh" virtio_net
+lab_run "e1000 generic" --nic e1000 -- "$top/tests/lab/generic.sh"

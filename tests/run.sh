@@ -1,0 +1,70 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh [SUITE...] - ndiv's test runner, called by "make check".
+#
+# Suites: unit (user-space tests of packet logic and ndivctl), fuzz (a short
+# libFuzzer run per target), style (checkpatch), lab (real drivers in the
+# QEMU lab). Every suite prints KTAP; the runner counts "ok"/"not ok"
+# result lines and ends with "N passed, N failed". Output of each suite is
+# kept in build/tests/<suite>.log.
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$top/build/tests
+mkdir -p "$out"
+suites=${*:-unit fuzz style lab}
+fuzz_seconds=${NDIV_FUZZ_SECONDS:-20}
+
+suite_unit() {
+	make -s -C "$top/tests/unit" O="$out/unit" all || {
+		echo "not ok 1 unit tests build"
+		return
+	}
+	for t in "$out"/unit/test_*; do
+		"$t"
+	done
+	"$top/tests/unit/ndivctl/test_ndivctl.sh" "$top/build/bin/ndivctl"
+}
+
+suite_fuzz() {
+	if ! make -s -C "$top/tests/unit" O="$out/unit" fuzzers; then
+		echo "not ok 1 fuzzers build"
+		return
+	fi
+	echo "KTAP version 1"
+	n=0
+	for f in "$out"/unit/fuzz_*; do
+		n=$((n + 1))
+		name=$(basename "$f")
+		mkdir -p "$out/corpus/$name"
+		if "$f" -max_total_time="$fuzz_seconds" "$out/corpus/$name" \
+			> "$out/$name.log" 2>&1; then
+			echo "ok $n $name ${fuzz_seconds}s"
+		else
+			tail -n 30 "$out/$name.log" | sed 's/^/# /'
+			echo "not ok $n $name"
+		fi
+	done
+}
+
+suite_style() {
+	"$top/tools/checkpatch.sh"
+}
+
+suite_lab() {
+	"$top/tests/lab/run.sh"
+}
+
+pass=0
+fail=0
+for s in $suites; do
+	echo "# suite $s"
+	suite_"$s" 2>&1 | tee "$out/$s.log"
+	p=$(grep -c '^ *ok ' "$out/$s.log")
+	f=$(grep -c '^ *not ok ' "$out/$s.log")
+	pass=$((pass + p))
+	fail=$((fail + f))
+done
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

@@ -1,0 +1,550 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Unit test of ndivctl against a fake sysfs tree (NDIV_SYSFS_ROOT).
+#
+#   tests/unit/ndivctl/test_ndivctl.sh <path-to-ndivctl>
+#
+# Prints KTAP and exits non-zero if any case fails. Writes to the fake
+# attributes just replace the file content, so only the read paths, the
+# command line and the checks ndivctl makes before writing are tested here;
+# the kernel's answers to writes are tested in the VM lab.
+set -u
+
+if [ $# -ne 1 ] || [ ! -x "$1" ]; then
+	echo "usage: $0 <path-to-ndivctl>" >&2
+	exit 2
+fi
+NDIVCTL=$(realpath "$1")
+PY=/usr/bin/python3
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+chmod 755 "$TMP"
+ROOT=$TMP/sys
+NET=$ROOT/class/net
+OUT=$TMP/out
+ERR=$TMP/err
+RC=0
+U64_MAX=18446744073709551615
+HOOKLESS_E1000="Error: eth1: driver e1000 has no ndiv hook; load the ndiv build of the driver or use generic mode ('mode generic')"
+
+# ---- the fake sysfs tree ----------------------------------------------
+
+# counters DIR rx_packets rx_bytes pass drop tx tx_errors aborted
+counters() {
+	d=$1
+	shift
+	mkdir -p "$d"
+	for c in rx_packets rx_bytes pass drop tx tx_errors aborted; do
+		echo "$1" >"$d/$c"
+		shift
+	done
+}
+
+# netdev NAME IFINDEX DRIVER HOOK MODE APP OPERSTATE (DRIVER "-": none)
+netdev() {
+	d=$NET/$1
+	mkdir -p "$d/ndiv"
+	echo "$2" >"$d/ifindex"
+	echo 1 >"$d/type"
+	echo "$7" >"$d/operstate"
+	echo "52:54:00:12:34:0$2" >"$d/address"
+	if [ "$3" != - ]; then
+		mkdir -p "$ROOT/bus/pci/drivers/$3" "$d/device"
+		ln -s "../../../../bus/pci/drivers/$3" "$d/device/driver"
+	fi
+	echo "$4" >"$d/ndiv/hook"
+	echo "$5" >"$d/ndiv/mode"
+	echo "$6" >"$d/ndiv/app"
+	counters "$d/ndiv/stats" 0 0 0 0 0 0 0
+}
+
+# eth0: bound, three RX queues whose counters add up to the totals;
+# eth2: unbound but has counted (U64_MAX); the others: idle.
+make_tree() {
+	rm -rf "$ROOT"
+	mkdir -p "$ROOT/kernel/ndiv" "$NET"
+	printf 'bench-reflect\ndrop-all\n' >"$ROOT/kernel/ndiv/apps"
+	echo "+bond0" >"$NET/bonding_masters"
+	netdev eth2 4 virtio_net virtio_net native none up
+	netdev lo 1 - none native none unknown
+	echo 772 >"$NET/lo/type"
+	netdev eth0 2 e1000e e1000e native bench-reflect up
+	netdev eth1 3 e1000 none native none down
+	netdev veth0 10 - none generic none up
+	counters "$NET/eth0/ndiv/stats" 151 9664 60 20 61 3 10
+	counters "$NET/eth0/ndiv/queues/rx-0" 100 6400 10 20 60 3 10
+	counters "$NET/eth0/ndiv/queues/rx-1" 50 3200 50 0 0 0 0
+	counters "$NET/eth0/ndiv/queues/rx-10" 1 64 0 0 1 0 0
+	counters "$NET/eth2/ndiv/stats" $U64_MAX 0 $U64_MAX 0 0 0 0
+}
+
+# ---- helpers: a failing check ends its case (each runs in a subshell) --
+
+fail() {
+	echo "$*"
+	echo "stdout:"
+	cat "$OUT"
+	echo "stderr:"
+	cat "$ERR"
+	exit 1
+}
+
+ndivctl() {
+	NDIV_SYSFS_ROOT=$ROOT "$NDIVCTL" "$@" >"$OUT" 2>"$ERR"
+	RC=$?
+}
+
+expect_rc() {
+	[ "$RC" -eq "$1" ] || fail "exit status $RC, expected $1"
+}
+
+expect_out() {
+	[ "$(cat "$OUT")" = "$1" ] || fail "stdout is not: $1"
+}
+
+expect_err() {
+	[ "$(cat "$ERR")" = "$1" ] || fail "stderr is not: $1"
+}
+
+expect_out_has() {
+	grep -qF -- "$1" "$OUT" || fail "stdout lacks: $1"
+}
+
+expect_out_lacks() {
+	grep -qF -- "$1" "$OUT" && fail "stdout has: $1"
+	return 0
+}
+
+expect_err_has() {
+	grep -qF -- "$1" "$ERR" || fail "stderr lacks: $1"
+}
+
+expect_file() {
+	[ "$(cat "$1")" = "$2" ] || fail "$1 is '$(cat "$1")', expected '$2'"
+}
+
+# ndivctl, expecting status $1, empty stdout and stderr $2
+expect_error() {
+	want_rc=$1
+	want_err=$2
+	shift 2
+	ndivctl "$@"
+	expect_rc "$want_rc"
+	expect_out ""
+	expect_err "$want_err"
+}
+
+# json_check EXPR [ARG...]: stdout is valid JSON and the Python EXPR over
+# it (d, the parsed value; a, the extra arguments) holds.
+json_check() {
+	"$PY" -m json.tool "$OUT" >/dev/null || fail "stdout is not JSON"
+	expr=$1
+	shift
+	"$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+a = sys.argv[3:]
+sys.exit(0 if eval(sys.argv[2]) else 1)
+' "$OUT" "$expr" "$@" || fail "JSON check failed: $expr"
+}
+
+# ---- the cases ----------------------------------------------------------
+
+t_version() {
+	ndivctl -V
+	expect_rc 0
+	grep -q '^ndivctl [0-9]' "$OUT" || fail "no version"
+	ndivctl --version
+	expect_rc 0
+}
+
+t_help() {
+	for args in help -h --help "link help" "app help" "stats help" \
+		    "link attach help"; do
+		# shellcheck disable=SC2086 # split into arguments
+		ndivctl $args
+		expect_rc 0
+		expect_out_has "Usage: ndivctl"
+	done
+	ndivctl help
+	expect_out_has "ndivctl link attach dev DEV app APP"
+}
+
+t_no_args() {
+	ndivctl
+	expect_rc 1
+	expect_out ""
+	grep -q "Usage: ndivctl" "$ERR" || fail "no usage on stderr"
+}
+
+t_usage_errors() {
+	expect_error 1 "Error: unknown object 'frob'; see 'ndivctl help'" frob
+	expect_error 1 "Error: unknown option '-x'; see 'ndivctl help'" \
+		-x link show
+	expect_error 1 "Error: unknown option '--frob'; see 'ndivctl help'" \
+		--frob link show
+	expect_error 1 "Error: option '--json' takes no value; see 'ndivctl help'" \
+		--json=yes link show
+	expect_error 1 "Error: unknown argument '-j'; see 'ndivctl link help'" \
+		link show -j
+	expect_error 1 "Error: unknown command 'frob'; see 'ndivctl link help'" \
+		link frob
+	expect_error 1 "Error: unknown argument 'eth0'; see 'ndivctl link help'" \
+		link show eth0
+	expect_error 1 "Error: unknown argument 'x'; see 'ndivctl app help'" \
+		app list x
+	expect_error 1 "Error: unknown argument 'eth0'; see 'ndivctl stats help'" \
+		stats eth0
+}
+
+t_missing_values() {
+	expect_error 1 "Error: 'dev' needs a value; see 'ndivctl link help'" \
+		link attach dev
+	expect_error 1 "Error: 'attach' needs 'app APP'; see 'ndivctl link help'" \
+		link attach dev eth0
+	expect_error 1 "Error: 'attach' needs 'dev DEV'; see 'ndivctl link help'" \
+		link attach app drop-all
+	expect_error 1 "Error: 'detach' needs 'dev DEV'; see 'ndivctl link help'" \
+		link detach
+	expect_error 1 "Error: 'dev' given twice; see 'ndivctl link help'" \
+		link show dev eth0 dev eth1
+	expect_error 1 "Error: mode must be 'native' or 'generic', not 'turbo'; see 'ndivctl link help'" \
+		link attach dev eth0 app drop-all mode turbo
+	expect_error 1 "Error: 'none' is not an app; to unbind use 'ndivctl link detach dev eth0'; see 'ndivctl link help'" \
+		link attach dev eth0 app none
+}
+
+t_not_loaded() {
+	rm -rf "$ROOT/kernel/ndiv"
+	msg="Error: ndiv is not loaded; run 'modprobe ndiv'"
+	expect_error 2 "$msg" app list
+	expect_error 2 "$msg" link show
+	expect_error 2 "$msg" -j stats
+	expect_error 2 "$msg" link attach dev eth0 app drop-all
+	expect_error 2 "$msg" link detach dev eth0
+}
+
+t_app_list() {
+	ndivctl app list
+	expect_rc 0
+	expect_out "bench-reflect
+drop-all"
+	ndivctl a s
+	expect_rc 0
+	expect_out "bench-reflect
+drop-all"
+}
+
+t_app_list_json() {
+	ndivctl -j app show
+	expect_rc 0
+	json_check 'd == [{"name": "bench-reflect"}, {"name": "drop-all"}]'
+	ndivctl --json --pretty app
+	expect_rc 0
+	json_check 'len(d) == 2'
+}
+
+t_app_list_empty() {
+	: >"$ROOT/kernel/ndiv/apps"
+	ndivctl app list
+	expect_rc 0
+	expect_out ""
+	ndivctl -j app list
+	expect_rc 0
+	expect_out "[]"
+}
+
+t_link_show_text() {
+	ndivctl link show
+	expect_rc 0
+	[ "$(cut -d' ' -f1 "$OUT" | tr '\n' ' ')" = "lo eth0 eth1 eth2 veth0 " ] ||
+		fail "devices not in ifindex order"
+	expect_out_has "eth0   ifindex 2   driver e1000e      hook e1000e      mode native   app bench-reflect  state up"
+	expect_out_has "eth1   ifindex 3   driver e1000       hook none        mode native   app none           state down"
+	expect_out_has "veth0  ifindex 10  driver -           hook none        mode generic  app none           state up"
+	expect_out_lacks "bonding_masters"
+}
+
+t_link_show_json() {
+	ndivctl -j link show
+	expect_rc 0
+	json_check '[x["ifname"] for x in d] == a' lo eth0 eth1 eth2 veth0
+	json_check 'd[1] == {"ifname": "eth0", "ifindex": 2, "driver": "e1000e", "hook": "e1000e", "mode": "native", "app": "bench-reflect", "operstate": "up"}'
+	json_check 'd[2]["app"] is None and d[2]["hook"] is None'
+	json_check 'd[4]["driver"] is None and d[4]["mode"] == "generic"'
+	ndivctl -p link show
+	expect_rc 0
+	json_check 'len(d) == 5'
+	[ "$(wc -l <"$OUT")" -gt 5 ] || fail "-p did not indent"
+}
+
+t_link_show_dev() {
+	ndivctl link show dev eth1
+	expect_rc 0
+	expect_out "eth1  ifindex 3  driver e1000  hook none  mode native  app none  state down"
+	ndivctl l s d eth1
+	expect_rc 0
+	expect_out "eth1  ifindex 3  driver e1000  hook none  mode native  app none  state down"
+	ndivctl link
+	expect_rc 0
+	[ "$(wc -l <"$OUT")" -eq 5 ] || fail "'link' is not 'link show'"
+	ndivctl -j link show dev eth0
+	expect_rc 0
+	json_check 'len(d) == 1 and d[0]["app"] == "bench-reflect"'
+}
+
+t_no_such_device() {
+	expect_error 2 "Error: eth9: no such device" link show dev eth9
+	expect_error 2 "Error: ../../kernel: no such device" \
+		link show dev ../../kernel
+	expect_error 2 "Error: bonding_masters: no such device" \
+		stats dev bonding_masters
+	expect_error 2 "Error: eth9: no such device" \
+		link attach dev eth9 app drop-all
+	expect_error 2 "Error: eth9: no such device" link detach dev eth9
+	expect_error 2 "Error: eth9: no such device" stats dev eth9
+}
+
+t_json_escaping() {
+	# shellcheck disable=SC1003 # a name that ends in a backslash
+	weird='we"ird\'
+	netdev "$weird" 20 - none native none up
+	netdev "$(printf 'bad\377')" 21 - none native none up
+	netdev "$(printf 'ctl\001')" 22 - none native none up
+	printf 'drop-all\ntab\there\n' >"$ROOT/kernel/ndiv/apps"
+	ndivctl -j link show
+	expect_rc 0
+	json_check 'd[5]["ifname"] == a[0]' "$weird"
+	json_check 'd[6]["ifname"] == "bad\ufffd"'
+	json_check 'd[7]["ifname"] == "ctl\x01"'
+	grep -qF 'ctl\u0001' "$OUT" || fail "control character not escaped"
+	ndivctl -j -p link show
+	expect_rc 0
+	json_check 'len(d) == 8'
+	ndivctl -j app list
+	json_check '[x["name"] for x in d] == a' drop-all tab here
+}
+
+t_attach_unknown_app() {
+	expect_error 2 "Error: foo: no such ndiv app; 'ndivctl app list' shows the registered apps, load its module first" \
+		link attach dev eth0 app foo
+	expect_file "$NET/eth0/ndiv/app" bench-reflect
+}
+
+t_attach_hookless() {
+	expect_error 2 "$HOOKLESS_E1000" link attach dev eth1 app drop-all
+	expect_error 2 "$HOOKLESS_E1000" \
+		link attach dev eth1 app drop-all mode native
+	expect_error 2 "Error: veth0: device has no driver with an ndiv hook; use generic mode ('mode generic')" \
+		link attach dev veth0 app drop-all mode native
+	expect_error 2 "Error: lo: device has no ndiv hook, and generic mode works only on Ethernet devices" \
+		link attach dev lo app drop-all
+	expect_error 2 "Error: lo: generic mode works only on Ethernet devices" \
+		link attach dev lo app drop-all mode generic
+	expect_file "$NET/lo/ndiv/mode" native
+	expect_file "$NET/veth0/ndiv/mode" generic
+	expect_file "$NET/eth1/ndiv/app" none
+	expect_file "$NET/eth1/ndiv/mode" native
+}
+
+t_attach_generic() {
+	ndivctl link attach dev eth1 app drop-all mode generic
+	expect_rc 0
+	expect_out ""
+	expect_err ""
+	expect_file "$NET/eth1/ndiv/mode" generic
+	expect_file "$NET/eth1/ndiv/app" drop-all
+	# already generic: no mode needed
+	ndivctl link attach dev veth0 app drop-all
+	expect_rc 0
+	expect_file "$NET/veth0/ndiv/app" drop-all
+}
+
+t_attach_native() {
+	touch -d 2000-01-01 "$NET/eth2/ndiv/mode"
+	ndivctl link attach dev eth2 app drop-all mode native
+	expect_rc 0
+	expect_out ""
+	expect_err ""
+	expect_file "$NET/eth2/ndiv/app" drop-all
+	[ -z "$(find "$NET/eth2/ndiv/mode" -newermt 2001-01-01)" ] ||
+		fail "mode written although unchanged"
+	# swap
+	ndivctl l a d eth0 a drop-all
+	expect_rc 0
+	expect_file "$NET/eth0/ndiv/app" drop-all
+}
+
+t_attach_mode_busy() {
+	expect_error 3 "Error: eth0: cannot switch to generic mode while app bench-reflect is bound; run 'ndivctl link detach dev eth0' first" \
+		link attach dev eth0 app drop-all mode generic
+	expect_file "$NET/eth0/ndiv/mode" native
+	expect_file "$NET/eth0/ndiv/app" bench-reflect
+}
+
+t_detach() {
+	ndivctl link detach dev eth0
+	expect_rc 0
+	expect_out ""
+	expect_err ""
+	expect_file "$NET/eth0/ndiv/app" none
+	# nothing bound: no error, no output, no write
+	touch -d 2000-01-01 "$NET/eth1/ndiv/app"
+	ndivctl link detach dev eth1
+	expect_rc 0
+	expect_out ""
+	expect_err ""
+	[ -z "$(find "$NET/eth1/ndiv/app" -newermt 2001-01-01)" ] ||
+		fail "app written although nothing was bound"
+}
+
+# ndivctl without the root's right to write anything (skip if impossible)
+ndivctl_unprivileged() {
+	if [ "$(id -u)" -ne 0 ]; then
+		ndivctl "$@"
+		return
+	fi
+	command -v setpriv >/dev/null || { echo "root and no setpriv"; exit 77; }
+	NDIV_SYSFS_ROOT=$ROOT setpriv --reuid=65534 --regid=65534 \
+		--clear-groups "$NDIVCTL" "$@" >"$OUT" 2>"$ERR"
+	RC=$?
+}
+
+t_permission() {
+	chmod 444 "$NET/eth0/ndiv/app"
+	ndivctl_unprivileged link detach dev eth0
+	expect_rc 3
+	expect_err "Error: eth0: cannot detach: Permission denied; run ndivctl as root"
+}
+
+t_attach_undo_mode() {
+	chmod 444 "$NET/eth1/ndiv/app"
+	chmod 666 "$NET/eth1/ndiv/mode"
+	ndivctl_unprivileged link attach dev eth1 app drop-all mode generic
+	expect_rc 3
+	expect_err "Error: eth1: cannot attach app drop-all: Permission denied; run ndivctl as root"
+	expect_file "$NET/eth1/ndiv/mode" native
+	expect_file "$NET/eth1/ndiv/app" none
+}
+
+t_stats_default() {
+	ndivctl stats
+	expect_rc 0
+	[ "$(grep -v '^ ' "$OUT" | tr '\n' ' ')" = "eth0: app bench-reflect eth2: app none " ] ||
+		fail "not the active devices"
+	expect_out_has "     ndiv_rx_packets: 151"
+	expect_out_has "     ndiv_pass: $U64_MAX"
+	expect_out_lacks "rx_queue_"
+	[ "$(wc -l <"$OUT")" -eq 16 ] || fail "not 2 x (1 + 7) lines"
+}
+
+t_stats_json() {
+	ndivctl -j stats
+	expect_rc 0
+	json_check '[x["ifname"] for x in d] == ["eth0", "eth2"]'
+	json_check 'd[0] == {"ifname": "eth0", "app": "bench-reflect", "rx_packets": 151, "rx_bytes": 9664, "pass": 60, "drop": 20, "tx": 61, "tx_errors": 3, "aborted": 10}'
+	json_check 'd[1]["app"] is None and d[1]["rx_packets"] == 2**64 - 1'
+	json_check '"queues" not in d[0]'
+}
+
+t_stats_queues_json() {
+	ndivctl -j stats dev eth0 queues
+	expect_rc 0
+	json_check '[q["queue"] for q in d[0]["queues"]] == [0, 1, 10]'
+	json_check 'd[0]["queues"][2] == {"queue": 10, "rx_packets": 1, "rx_bytes": 64, "pass": 0, "drop": 0, "tx": 1, "tx_errors": 0, "aborted": 0}'
+	json_check 'all(sum(q[k] for q in d[0]["queues"]) == d[0][k] for k in a)' \
+		rx_packets rx_bytes pass drop tx tx_errors aborted
+	json_check 'all(s["rx_packets"] == s["pass"] + s["drop"] + s["tx"] + s["aborted"] for s in d[0]["queues"] + d)'
+	ndivctl -j stats queues
+	expect_rc 0
+	json_check 'd[1]["queues"] == []'
+}
+
+t_stats_queues_text() {
+	ndivctl stats show dev eth0 queues
+	expect_rc 0
+	expect_out_has "eth0: app bench-reflect"
+	expect_out_has "     ndiv_tx: 61"
+	expect_out_has "     rx_queue_0_ndiv_drop: 20"
+	expect_out_has "     rx_queue_10_ndiv_tx: 1"
+	[ "$(wc -l <"$OUT")" -eq 29 ] || fail "not 1 + 4 x 7 lines"
+	ndivctl stats q
+	expect_rc 0
+	expect_out_has "     rx_queue_1_ndiv_pass: 50"
+}
+
+t_stats_idle_dev() {
+	ndivctl stats dev eth1
+	expect_rc 0
+	expect_out_has "eth1: app none"
+	expect_out_has "     ndiv_aborted: 0"
+	ndivctl -j stats dev lo queues
+	expect_rc 0
+	json_check 'd[0]["ifname"] == "lo" and d[0]["queues"] == []'
+}
+
+t_stats_bad_counter() {
+	echo garbage >"$NET/eth0/ndiv/stats/pass"
+	expect_error 3 "Error: eth0: cannot read ndiv counters: Invalid argument" \
+		stats
+}
+
+CASES="
+t_version		-V prints the version
+t_help			help, -h and OBJECT help print the usage
+t_no_args		no arguments: usage on stderr, exit 1
+t_usage_errors		unknown object, option, command, argument: exit 1
+t_missing_values	missing or bad keyword values: exit 1
+t_not_loaded		ndiv not loaded: exit 2 with what to do
+t_app_list		app list prints the registered apps
+t_app_list_json		app list -j
+t_app_list_empty	app list with no app registered
+t_link_show_text	link show: all devices by ifindex, aligned
+t_link_show_json	link show -j: keys, types, null
+t_link_show_dev		link show dev DEV, prefixes, default command
+t_no_such_device	unknown device: exit 2, no path escape
+t_json_escaping		JSON escapes quotes, backslashes, bad UTF-8
+t_attach_unknown_app	attach an unregistered app: exit 2
+t_attach_hookless	attach natively without hook, generic on lo: exit 2
+t_attach_generic	attach in generic mode sets mode, then app
+t_attach_native		attach and swap natively, mode left alone
+t_attach_mode_busy	mode change while bound: exit 3, nothing written
+t_detach		detach, and detach with nothing bound
+t_permission		permission denied: exit 3, run as root
+t_attach_undo_mode	attach restores the mode if binding fails
+t_stats_default		stats lists the bound or counting devices
+t_stats_json		stats -j: totals as JSON numbers, u64 exact
+t_stats_queues_json	stats queues -j: queues sorted, sum to totals
+t_stats_queues_text	stats queues: ethtool -S style names
+t_stats_idle_dev	stats dev DEV shows an idle device
+t_stats_bad_counter	a malformed counter: exit 3
+"
+
+echo "KTAP version 1"
+echo "1..$(echo "$CASES" | grep -c .)"
+n=0
+pass=0
+failed=0
+skipped=0
+LIST=$TMP/cases
+echo "$CASES" | grep . >"$LIST"
+while read -r fn desc; do
+	n=$((n + 1))
+	make_tree
+	(set +e; $fn) >"$TMP/log" 2>&1 </dev/null
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		echo "ok $n - $desc"
+		pass=$((pass + 1))
+	elif [ $rc -eq 77 ]; then
+		echo "ok $n - $desc # SKIP $(tail -n1 "$TMP/log")"
+		skipped=$((skipped + 1))
+	else
+		sed 's/^/# /' "$TMP/log"
+		echo "not ok $n - $desc"
+		failed=$((failed + 1))
+	fi
+done <"$LIST"
+echo "# Totals: pass:$pass fail:$failed skip:$skipped"
+[ $failed -eq 0 ]

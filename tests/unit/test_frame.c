@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests for the frame helpers in <ndiv/frame.h>. */
+#include <ndiv/frame.h>
+
+#include "ktap.h"
+#include "pkt.h"
+
+static struct test_pkt t;
+
+static void push_within_headroom(void)
+{
+	pkt_frame(&t, 100);
+	KTAP_EXPECT(ndiv_frame_push(&t.f, PKT_HEADROOM) == t.buf);
+	KTAP_EXPECT(t.f.len == 100 + PKT_HEADROOM && t.f.headroom == 0);
+	KTAP_EXPECT(ndiv_frame_room(&t.f) == PKT_BUF);
+}
+
+static void push_beyond_headroom_fails(void)
+{
+	pkt_frame(&t, 100);
+	KTAP_EXPECT(!ndiv_frame_push(&t.f, PKT_HEADROOM + 1));
+	KTAP_EXPECT(t.f.len == 100 && t.f.data == t.buf + PKT_HEADROOM);
+}
+
+static void pull_and_trim_bounds(void)
+{
+	pkt_frame(&t, 100);
+	KTAP_EXPECT(!ndiv_frame_pull(&t.f, 101));
+	KTAP_EXPECT(ndiv_frame_pull(&t.f, 100) == t.buf + PKT_HEADROOM + 100);
+	KTAP_EXPECT(t.f.len == 0);
+	pkt_frame(&t, 100);
+	ndiv_frame_trim(&t.f, 200);
+	KTAP_EXPECT(t.f.len == 100);
+	ndiv_frame_trim(&t.f, 10);
+	KTAP_EXPECT(t.f.len == 10 && ndiv_frame_room(&t.f) == PKT_BUF);
+}
+
+static void put_within_tailroom(void)
+{
+	uint32_t room;
+
+	pkt_frame(&t, 100);
+	room = t.f.tailroom;
+	KTAP_EXPECT(ndiv_frame_put(&t.f, room) == t.buf + PKT_HEADROOM + 100);
+	KTAP_EXPECT(!ndiv_frame_put(&t.f, 1));
+	KTAP_EXPECT(t.f.len == 100 + room && t.f.tailroom == 0);
+}
+
+int main(void)
+{
+	static const struct ktap_case cases[] = {
+		KTAP_CASE(push_within_headroom),
+		KTAP_CASE(push_beyond_headroom_fails),
+		KTAP_CASE(pull_and_trim_bounds),
+		KTAP_CASE(put_within_tailroom),
+	};
+
+	ktap_run(cases, sizeof(cases) / sizeof(cases[0]));
+	return ktap_finish();
+}
