@@ -11,6 +11,8 @@ try:
     os.write(fd, sys.argv[2].encode())
     print('OK')
 except OSError as e:
-    print(errno.errorcode.get(e.errno, str(e.errno)))
+    # errno 95 has two names; the kernel's is EOPNOTSUPP
+    name = errno.errorcode.get(e.errno, str(e.errno))
+    print('EOPNOTSUPP' if e.errno == errno.EOPNOTSUPP else name)
 finally:
     os.close(fd)

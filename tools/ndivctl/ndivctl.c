@@ -177,10 +177,14 @@ static int option_error(const char *arg)
 	return usage_error(NULL, "unknown option '%.*s'", len, arg);
 }
 
-/* Global options; returns -1 to go on with the object, else an exit code. */
+/*
+ * Global options, anywhere on the line (getopt permutes argv); returns -1
+ * to go on with the object, else an exit code.
+ */
 static int parse_options(struct ctx *ctx, int argc, char **argv)
 {
-	const char *short_options = "+jphV";	/* +: stop at OBJECT */
+	/* Options may follow the command too: ndivctl link show -j */
+	const char *short_options = "jphV";
 	int c;
 
 	opterr = 0;

@@ -186,8 +186,8 @@ t_usage_errors() {
 		--frob link show
 	expect_error 1 "Error: option '--json' takes no value; see 'ndivctl help'" \
 		--json=yes link show
-	expect_error 1 "Error: unknown argument '-j'; see 'ndivctl link help'" \
-		link show -j
+	expect_error 1 "Error: unknown option '-x'; see 'ndivctl help'" \
+		link show -x
 	expect_error 1 "Error: unknown command 'frob'; see 'ndivctl link help'" \
 		link frob
 	expect_error 1 "Error: unknown argument 'eth0'; see 'ndivctl link help'" \
@@ -273,6 +273,9 @@ t_link_show_json() {
 	json_check 'd[1] == {"ifname": "eth0", "ifindex": 2, "driver": "e1000e", "hook": "e1000e", "mode": "native", "app": "bench-reflect", "operstate": "up"}'
 	json_check 'd[2]["app"] is None and d[2]["hook"] is None'
 	json_check 'd[4]["driver"] is None and d[4]["mode"] == "generic"'
+	ndivctl link show -j
+	expect_rc 0
+	json_check '[x["ifname"] for x in d] == a' lo eth0 eth1 eth2 veth0
 	ndivctl -p link show
 	expect_rc 0
 	json_check 'len(d) == 5'
