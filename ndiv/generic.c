@@ -31,24 +31,29 @@ static void ndiv_generic_count_aborted(struct ndiv_binding *b,
 }
 
 /*
- * Make skb private, linear and roomy, with data at the MAC header.
- * Returns false if that needs memory we do not get; skb is then still
- * owned by the caller.
+ * Make skb private, linear and roomy, with data at the MAC header, and
+ * its checksum complete: devices that take frames from a local sender
+ * (virtio_net, veth, tun) deliver CHECKSUM_PARTIAL skbs whose L4 checksum
+ * is still to be filled in, and the app must read, and may send back, a
+ * finished frame. Returns false if that needs memory we do not get; skb
+ * is then still owned by the caller.
  */
 static bool ndiv_generic_prepare(struct sk_buff *skb)
 {
 	int hroom, troom;
 
 	__skb_push(skb, skb->data - skb_mac_header(skb));
-	if (!skb_cloned(skb) && !skb_is_nonlinear(skb) &&
-	    skb_headroom(skb) >= NDIV_GENERIC_HEADROOM)
-		return true;
-	hroom = NDIV_GENERIC_HEADROOM - skb_headroom(skb);
-	troom = skb->tail + skb->data_len - skb->end;
-	if (pskb_expand_head(skb, hroom > 0 ? ALIGN(hroom, NET_SKB_PAD) : 0,
-			     troom > 0 ? troom + 128 : 0, GFP_ATOMIC))
-		return false;
-	return !skb_linearize(skb);
+	if (skb_cloned(skb) || skb_is_nonlinear(skb) ||
+	    skb_headroom(skb) < NDIV_GENERIC_HEADROOM) {
+		hroom = NDIV_GENERIC_HEADROOM - skb_headroom(skb);
+		troom = skb->tail + skb->data_len - skb->end;
+		if (pskb_expand_head(skb,
+				     hroom > 0 ? ALIGN(hroom, NET_SKB_PAD) : 0,
+				     troom > 0 ? troom + 128 : 0, GFP_ATOMIC) ||
+		    skb_linearize(skb))
+			return false;
+	}
+	return skb->ip_summed != CHECKSUM_PARTIAL || !skb_checksum_help(skb);
 }
 
 /* Send an app's reply on the device it came from, like generic XDP TX. */

@@ -131,6 +131,18 @@ ndiv_qstats(struct ndiv_binding *b, unsigned int rxq)
 }
 
 /*
+ * Did the app keep the frame inside its buffer? The start of the buffer
+ * and the total room must be unchanged, and no u32 term may have wrapped.
+ */
+static __always_inline bool ndiv_frame_intact(const struct ndiv_frame *f,
+					      const uint8_t *start,
+					      uint32_t room)
+{
+	return f->data - f->headroom == start && f->headroom <= room &&
+	       f->len <= room - f->headroom && ndiv_frame_room(f) == room;
+}
+
+/*
  * Run the bound app on one frame and count the outcome on this CPU.
  * Returns NDIV_PASS, NDIV_DROP or NDIV_TX. A bad verdict, or frame
  * geometry the app broke, is counted as aborted and turned into NDIV_DROP.
@@ -145,8 +157,8 @@ static __always_inline int ndiv_run(struct ndiv_binding *b,
 	int v;
 
 	v = b->app->rx(f, b->priv);
-	if (unlikely(f->data - f->headroom != start ||
-		     ndiv_frame_room(f) != room || (unsigned int)v > NDIV_TX))
+	if (unlikely(!ndiv_frame_intact(f, start, room) ||
+		     (unsigned int)v > NDIV_TX))
 		v = -1;
 
 	u64_stats_update_begin(&qs->syncp);
