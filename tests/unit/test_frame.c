@@ -46,6 +46,32 @@ static void put_within_tailroom(void)
 	KTAP_EXPECT(t.f.len == 100 + room && t.f.tailroom == 0);
 }
 
+static void intact_after_helpers(void)
+{
+	pkt_frame(&t, 100);
+	ndiv_frame_push(&t.f, 10);
+	ndiv_frame_put(&t.f, 20);
+	ndiv_frame_pull(&t.f, 50);
+	ndiv_frame_trim(&t.f, 5);
+	KTAP_EXPECT(ndiv_frame_intact(&t.f, t.buf, PKT_BUF));
+}
+
+static void broken_geometry_detected(void)
+{
+	pkt_frame(&t, 100);
+	t.f.len += 1;			/* grown without the helpers */
+	KTAP_EXPECT(!ndiv_frame_intact(&t.f, t.buf, PKT_BUF));
+	pkt_frame(&t, 100);
+	t.f.data += 1;			/* moved without the helpers */
+	KTAP_EXPECT(!ndiv_frame_intact(&t.f, t.buf, PKT_BUF));
+	/* terms that wrap to the same sum must not pass */
+	pkt_frame(&t, 100);
+	t.f.len = 0x80000000u;
+	t.f.tailroom = (uint32_t)(PKT_BUF - PKT_HEADROOM) - 0x80000000u;
+	KTAP_EXPECT(ndiv_frame_room(&t.f) == PKT_BUF);
+	KTAP_EXPECT(!ndiv_frame_intact(&t.f, t.buf, PKT_BUF));
+}
+
 int main(void)
 {
 	static const struct ktap_case cases[] = {
@@ -53,6 +79,8 @@ int main(void)
 		KTAP_CASE(push_beyond_headroom_fails),
 		KTAP_CASE(pull_and_trim_bounds),
 		KTAP_CASE(put_within_tailroom),
+		KTAP_CASE(intact_after_helpers),
+		KTAP_CASE(broken_geometry_detected),
 	};
 
 	ktap_run(cases, sizeof(cases) / sizeof(cases[0]));

@@ -131,18 +131,6 @@ ndiv_qstats(struct ndiv_binding *b, unsigned int rxq)
 }
 
 /*
- * Did the app keep the frame inside its buffer? The start of the buffer
- * and the total room must be unchanged, and no u32 term may have wrapped.
- */
-static __always_inline bool ndiv_frame_intact(const struct ndiv_frame *f,
-					      const uint8_t *start,
-					      uint32_t room)
-{
-	return f->data - f->headroom == start && f->headroom <= room &&
-	       f->len <= room - f->headroom && ndiv_frame_room(f) == room;
-}
-
-/*
  * Run the bound app on one frame and count the outcome on this CPU.
  * Returns NDIV_PASS, NDIV_DROP or NDIV_TX. A bad verdict, or frame
  * geometry the app broke, is counted as aborted and turned into NDIV_DROP.

@@ -92,4 +92,16 @@ static inline uint32_t ndiv_frame_room(const struct ndiv_frame *f)
 	return f->headroom + f->len + f->tailroom;
 }
 
+/*
+ * Is the frame still inside the buffer of room bytes at start, where it
+ * was handed to the app? The start of the buffer and the total room must
+ * be unchanged, and no u32 term may have wrapped.
+ */
+static inline int ndiv_frame_intact(const struct ndiv_frame *f,
+				    const uint8_t *start, uint32_t room)
+{
+	return f->data - f->headroom == start && f->headroom <= room &&
+	       f->len <= room - f->headroom && ndiv_frame_room(f) == room;
+}
+
 #endif /* _NDIV_FRAME_H */
