@@ -26,4 +26,7 @@ ping -c 3 -i 0.2 "$NDIV_LAB_GUEST_IP" | tail -n 2
 echo
 echo "== guest counters (ndivctl stats dev $NDIV_LAB_GUEST_DEV queues)"
 $NDIV_LAB ndivctl stats dev "$NDIV_LAB_GUEST_DEV" queues
+echo
+echo "== the same per-queue counters in ethtool -S $NDIV_LAB_GUEST_DEV"
+$NDIV_LAB sh -c "ethtool -S $NDIV_LAB_GUEST_DEV | grep ndiv"
 ' demo "$top/tests/lab/udp.py"

@@ -56,7 +56,7 @@
 #define MAX_FRAME	(512u << 20)
 #define MAX_JOBS	256
 
-extern char **environ;
+/* environ comes from <unistd.h> with _GNU_SOURCE */
 
 struct job {
 	uint32_t id;
@@ -70,7 +70,6 @@ struct job {
 static struct job jobs[MAX_JOBS];
 static int port_fd = -1;
 
-static void logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void logmsg(const char *fmt, ...)
 {
 	va_list ap;
@@ -196,7 +195,7 @@ static void uptime_str(char *s, size_t n)
 			s[0] = 0;
 		fclose(f);
 	}
-	s[strcspn(s, " \n")] = 0;
+	s[strcspn(s, "\n ")] = 0;
 }
 
 static int open_port(void)
