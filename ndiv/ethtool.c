@@ -22,7 +22,7 @@ static const struct {
 	{ "pass", offsetof(struct ndiv_qstats, pass) },
 	{ "drop", offsetof(struct ndiv_qstats, drop) },
 	{ "tx", offsetof(struct ndiv_qstats, tx) },
-	{ "tx_errors", offsetof(struct ndiv_qstats, tx_errors) },
+	{ "tx_err", offsetof(struct ndiv_qstats, tx_err) },
 	{ "aborted", offsetof(struct ndiv_qstats, aborted) },
 };
 

@@ -231,7 +231,7 @@ static NDIV_STAT_ATTR(rx_bytes);
 static NDIV_STAT_ATTR(pass);
 static NDIV_STAT_ATTR(drop);
 static NDIV_STAT_ATTR(tx);
-static NDIV_STAT_ATTR(tx_errors);
+static NDIV_STAT_ATTR(tx_err);
 static NDIV_STAT_ATTR(aborted);
 
 static struct attribute *ndiv_stats_attrs[] = {
@@ -240,7 +240,7 @@ static struct attribute *ndiv_stats_attrs[] = {
 	&ndiv_stat_pass.attr.attr,
 	&ndiv_stat_drop.attr.attr,
 	&ndiv_stat_tx.attr.attr,
-	&ndiv_stat_tx_errors.attr.attr,
+	&ndiv_stat_tx_err.attr.attr,
 	&ndiv_stat_aborted.attr.attr,
 	NULL,
 };

@@ -51,7 +51,7 @@ detach() {
 snapshot() {
 	G sh -c "cd $ND/stats && echo rx=\$(cat rx_packets) \
 pass=\$(cat pass) drop=\$(cat drop) tx=\$(cat tx) \
-txerr=\$(cat tx_errors) aborted=\$(cat aborted) \
+txerr=\$(cat tx_err) aborted=\$(cat aborted) \
 udp=\$(awk '/^Udp: [0-9]/ { s += \$2 + \$3 + \$4 } END { print s }' \
 /proc/net/snmp) \
 udp6=\$(awk '/^Udp6(InDatagrams|NoPorts|InErrors) / { s += \$2 } \

@@ -19,7 +19,7 @@
 #define NCOUNTERS	7
 
 static const char *const counter_names[NCOUNTERS] = {
-	"rx_packets", "rx_bytes", "pass", "drop", "tx", "tx_errors", "aborted",
+	"rx_packets", "rx_bytes", "pass", "drop", "tx", "tx_err", "aborted",
 };
 
 struct counters {

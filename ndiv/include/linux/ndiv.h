@@ -64,7 +64,7 @@ struct ndiv_qstats {
 	u64_stats_t pass;
 	u64_stats_t drop;
 	u64_stats_t tx;
-	u64_stats_t tx_errors;
+	u64_stats_t tx_err;
 	u64_stats_t aborted;
 	struct u64_stats_sync syncp;
 };
@@ -178,7 +178,7 @@ static inline void ndiv_count_tx_error(struct ndiv_binding *b,
 	struct ndiv_qstats *qs = ndiv_qstats(b, rxq);
 
 	u64_stats_update_begin(&qs->syncp);
-	u64_stats_inc(&qs->tx_errors);
+	u64_stats_inc(&qs->tx_err);
 	u64_stats_update_end(&qs->syncp);
 }
 

@@ -30,12 +30,12 @@ HOOKLESS_E1000="Error: eth1: driver e1000 has no ndiv hook; load the ndiv build 
 
 # ---- the fake sysfs tree ----------------------------------------------
 
-# counters DIR rx_packets rx_bytes pass drop tx tx_errors aborted
+# counters DIR rx_packets rx_bytes pass drop tx tx_err aborted
 counters() {
 	d=$1
 	shift
 	mkdir -p "$d"
-	for c in rx_packets rx_bytes pass drop tx tx_errors aborted; do
+	for c in rx_packets rx_bytes pass drop tx tx_err aborted; do
 		echo "$1" >"$d/$c"
 		shift
 	done
@@ -446,7 +446,7 @@ t_stats_json() {
 	ndivctl -j stats
 	expect_rc 0
 	json_check '[x["ifname"] for x in d] == ["eth0", "eth2"]'
-	json_check 'd[0] == {"ifname": "eth0", "app": "bench-reflect", "rx_packets": 151, "rx_bytes": 9664, "pass": 60, "drop": 20, "tx": 61, "tx_errors": 3, "aborted": 10}'
+	json_check 'd[0] == {"ifname": "eth0", "app": "bench-reflect", "rx_packets": 151, "rx_bytes": 9664, "pass": 60, "drop": 20, "tx": 61, "tx_err": 3, "aborted": 10}'
 	json_check 'd[1]["app"] is None and d[1]["rx_packets"] == 2**64 - 1'
 	json_check '"queues" not in d[0]'
 }
@@ -455,9 +455,9 @@ t_stats_queues_json() {
 	ndivctl -j stats dev eth0 queues
 	expect_rc 0
 	json_check '[q["queue"] for q in d[0]["queues"]] == [0, 1, 10]'
-	json_check 'd[0]["queues"][2] == {"queue": 10, "rx_packets": 1, "rx_bytes": 64, "pass": 0, "drop": 0, "tx": 1, "tx_errors": 0, "aborted": 0}'
+	json_check 'd[0]["queues"][2] == {"queue": 10, "rx_packets": 1, "rx_bytes": 64, "pass": 0, "drop": 0, "tx": 1, "tx_err": 0, "aborted": 0}'
 	json_check 'all(sum(q[k] for q in d[0]["queues"]) == d[0][k] for k in a)' \
-		rx_packets rx_bytes pass drop tx tx_errors aborted
+		rx_packets rx_bytes pass drop tx tx_err aborted
 	json_check 'all(s["rx_packets"] == s["pass"] + s["drop"] + s["tx"] + s["aborted"] for s in d[0]["queues"] + d)'
 	ndivctl -j stats queues
 	expect_rc 0
