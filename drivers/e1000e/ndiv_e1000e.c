@@ -50,6 +50,9 @@ enum e1000e_ndiv_action e1000e_ndiv_rx(struct e1000_adapter *adapter,
 {
 	struct ndiv_frame f;
 
+	/* The length comes from the device: never trust it past the buffer. */
+	if (unlikely(*length > skb_tailroom(skb)))
+		return E1000E_NDIV_RECYCLE;
 	__skb_put(skb, *length);
 	ndiv_frame_from_skb(&f, skb, 0);
 	/* copybreak reads NET_IP_ALIGN bytes in front of the frame */
