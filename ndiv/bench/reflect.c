@@ -35,11 +35,6 @@ static void swap_bytes(uint8_t *a, uint8_t *b, uint32_t n)
 	}
 }
 
-static uint16_t get_be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
 static int is_l4_swappable(uint8_t proto)
 {
 	return proto == IPPROTO_TCP_ || proto == IPPROTO_UDP_;
@@ -59,7 +54,7 @@ static int reflect_ipv4(uint8_t *l3, uint32_t len)
 	if (ihl < IPV4_HLEN_MIN || len < ihl + 4)
 		return 0;
 	/* fragments other than the first carry no L4 header */
-	if (get_be16(l3 + 6) & 0x1fff)
+	if (ndiv_get_be16(l3 + 6) & 0x1fff)
 		return 0;
 	if (!is_l4_swappable(l3[9]))
 		return 0;
@@ -99,11 +94,11 @@ int ndiv_bench_reflect(struct ndiv_frame *f)
 	/* group destination: a mirrored frame would get a group source */
 	if (p[0] & 1)
 		return NDIV_PASS;
-	proto = get_be16(p + 12);
+	proto = ndiv_get_be16(p + 12);
 	if (proto == ETH_P_8021Q_) {
 		if (f->len < ETH_HLEN_ + VLAN_HLEN_)
 			return NDIV_PASS;
-		proto = get_be16(p + 16);
+		proto = ndiv_get_be16(p + 16);
 		off += VLAN_HLEN_;
 	}
 	if (proto == ETH_P_IP_)

@@ -11,6 +11,10 @@
 #include <linux/string.h>
 #include <linux/compiler.h>
 #include <asm/byteorder.h>
+#include <linux/export.h>
+
+/* Library code is in ndiv.ko; apps in other modules link against it. */
+#define NDIV_EXPORT(sym)	EXPORT_SYMBOL_GPL(sym)
 
 #define ndiv_htons(x)	((uint16_t)cpu_to_be16(x))
 #define ndiv_ntohs(x)	((uint16_t)be16_to_cpu((__force __be16)(x)))
@@ -33,6 +37,77 @@ struct net_device;
 #define ndiv_ntohs(x)	ntohs(x)
 #define ndiv_htonl(x)	htonl(x)
 #define ndiv_ntohl(x)	ntohl(x)
+
+/*
+ * Nothing to export. A tag declaration gives the ';' after the macro
+ * something to end, as a bare ';' at file scope is not ISO C; the kernel
+ * build checks that sym exists.
+ */
+#define NDIV_EXPORT(sym)	struct ndiv_export_##sym
 #endif
+
+/*
+ * Unaligned loads and stores in a fixed byte order. Packet fields sit at
+ * any offset, and ndiv runs on CPUs of either endianness, so these work a
+ * byte at a time; compilers merge them into single loads where that is
+ * allowed, so they cost no more than get_unaligned() and a swap.
+ */
+static inline uint16_t ndiv_get_be16(const void *p)
+{
+	const uint8_t *b = p;
+
+	return (uint16_t)(b[0] << 8 | b[1]);
+}
+
+static inline uint32_t ndiv_get_be32(const void *p)
+{
+	const uint8_t *b = p;
+
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	       (uint32_t)b[2] << 8 | b[3];
+}
+
+static inline void ndiv_put_be16(void *p, uint16_t v)
+{
+	uint8_t *b = p;
+
+	b[0] = v >> 8;
+	b[1] = v;
+}
+
+static inline void ndiv_put_be32(void *p, uint32_t v)
+{
+	uint8_t *b = p;
+
+	b[0] = v >> 24;
+	b[1] = v >> 16;
+	b[2] = v >> 8;
+	b[3] = v;
+}
+
+static inline uint32_t ndiv_get_le32(const void *p)
+{
+	const uint8_t *b = p;
+
+	return (uint32_t)b[3] << 24 | (uint32_t)b[2] << 16 |
+	       (uint32_t)b[1] << 8 | b[0];
+}
+
+static inline uint64_t ndiv_get_le64(const void *p)
+{
+	const uint8_t *b = p;
+
+	return (uint64_t)ndiv_get_le32(b + 4) << 32 | ndiv_get_le32(b);
+}
+
+static inline void ndiv_put_le32(void *p, uint32_t v)
+{
+	uint8_t *b = p;
+
+	b[0] = v;
+	b[1] = v >> 8;
+	b[2] = v >> 16;
+	b[3] = v >> 24;
+}
 
 #endif /* _NDIV_COMPAT_H */
