@@ -4,25 +4,10 @@
 #include <ndiv/csum.h>
 
 #include "ktap.h"
+#include "rnd.h"
 
 #define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* xorshift32: reproducible data, no libc rand() state. */
-static uint32_t rnd_state = 0x6e646976;
-
-static uint32_t rnd(void)
-{
-	rnd_state ^= rnd_state << 13;
-	rnd_state ^= rnd_state >> 17;
-	rnd_state ^= rnd_state << 5;
-	return rnd_state;
-}
-
-static void rnd_fill(uint8_t *p, size_t len)
-{
-	while (len--)
-		*p++ = (uint8_t)rnd();
-}
 
 /* RFC 1071 the slow way: 16-bit words, end-around carry at every step. */
 static uint16_t ref_sum(const uint8_t *p, size_t len, uint16_t sum)

@@ -4,6 +4,7 @@
 #include <ndiv/siphash.h>
 
 #include "ktap.h"
+#include "rnd.h"
 
 #define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -37,15 +38,6 @@ static const uint64_t vectors[64] = {
 	0x958a324ceb064572ULL,
 };
 
-static uint32_t rnd_state = 0x73697068;
-
-static uint32_t rnd(void)
-{
-	rnd_state ^= rnd_state << 13;
-	rnd_state ^= rnd_state >> 17;
-	rnd_state ^= rnd_state << 5;
-	return rnd_state;
-}
 
 static void seq_bytes(uint8_t *p, size_t len)
 {
