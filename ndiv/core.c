@@ -112,12 +112,52 @@ static void ndiv_binding_swap(struct ndiv_binding __rcu **slot,
 	}
 }
 
+static struct ndiv_qstats __percpu *ndiv_stats_alloc(unsigned int nqueues)
+{
+	struct ndiv_qstats __percpu *stats;
+	unsigned int q;
+	int cpu;
+
+	stats = __alloc_percpu(sizeof(struct ndiv_qstats) * nqueues,
+			       __alignof__(struct ndiv_qstats));
+	if (!stats)
+		return NULL;
+	for_each_possible_cpu(cpu)
+		for (q = 0; q < nqueues; q++)
+			u64_stats_init(&(per_cpu_ptr(stats, cpu) + q)->syncp);
+	return stats;
+}
+
+/*
+ * The counters of nd, allocated when an app is first bound (idle devices,
+ * e.g. thousands of container veths, cost nothing) and kept until the
+ * device goes, so they survive swaps and unbinding. Published with a
+ * release store for the lockless sysfs and ethtool readers.
+ */
+static int ndiv_stats_get(struct ndiv_dev *nd)
+{
+	struct ndiv_qstats __percpu *stats;
+
+	lockdep_assert_held(&ndiv_mutex);
+	if (nd->stats)
+		return 0;
+	stats = ndiv_stats_alloc(nd->nqueues);
+	if (!stats)
+		return -ENOMEM;
+	/* pairs with smp_load_acquire() in ndiv_stat_sum(): init first */
+	smp_store_release(&nd->stats, stats);
+	return 0;
+}
+
 static struct ndiv_binding *ndiv_binding_new(struct ndiv_dev *nd,
 					     struct ndiv_app *app)
 {
 	struct ndiv_binding *b;
 	int err;
 
+	err = ndiv_stats_get(nd);
+	if (err)
+		return ERR_PTR(err);
 	b = kzalloc(sizeof(*b), GFP_KERNEL);
 	if (!b)
 		return ERR_PTR(-ENOMEM);
@@ -325,22 +365,6 @@ void ndiv_port_unregister(struct ndiv_port *port)
 }
 EXPORT_SYMBOL_GPL(ndiv_port_unregister);
 
-static struct ndiv_qstats __percpu *ndiv_stats_alloc(unsigned int nqueues)
-{
-	struct ndiv_qstats __percpu *stats;
-	unsigned int q;
-	int cpu;
-
-	stats = __alloc_percpu(sizeof(struct ndiv_qstats) * nqueues,
-			       __alignof__(struct ndiv_qstats));
-	if (!stats)
-		return NULL;
-	for_each_possible_cpu(cpu)
-		for (q = 0; q < nqueues; q++)
-			u64_stats_init(&(per_cpu_ptr(stats, cpu) + q)->syncp);
-	return stats;
-}
-
 /* NETDEV_REGISTER: give every netdev its ndiv state and sysfs dir. */
 static void ndiv_dev_create(struct net_device *dev)
 {
@@ -351,11 +375,6 @@ static void ndiv_dev_create(struct net_device *dev)
 		goto fail;
 	nd->dev = dev;
 	nd->nqueues = max(dev->num_rx_queues, 1U);
-	nd->stats = ndiv_stats_alloc(nd->nqueues);
-	if (!nd->stats) {
-		kfree(nd);
-		goto fail;
-	}
 	/* From here on nd is freed by its kobject's release. */
 	if (ndiv_dev_sysfs_add(nd))
 		goto fail;

@@ -24,7 +24,8 @@ struct ndiv_dev {
 	bool generic;			/* mode: generic instead of native */
 	bool rx_handler;		/* we own dev->rx_handler */
 	struct ndiv_binding __rcu *gbinding;	/* generic mode binding */
-	struct ndiv_qstats __percpu *stats;	/* [nqueues] per CPU */
+	/* [nqueues] per CPU; NULL until an app is first bound */
+	struct ndiv_qstats __percpu *stats;
 	unsigned int nqueues;
 	struct kobject *stats_kobj;
 	struct kobject *queues_kobj;

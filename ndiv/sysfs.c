@@ -193,17 +193,22 @@ static u64 ndiv_qstat_read(const struct ndiv_qstats *qs, size_t offset)
 
 u64 ndiv_stat_sum(struct ndiv_dev *nd, int queue, size_t offset)
 {
+	struct ndiv_qstats __percpu *stats;
 	unsigned int q, first = 0, last = nd->nqueues;
 	u64 sum = 0;
 	int cpu;
 
+	/* pairs with smp_store_release() in ndiv_stats_get() */
+	stats = smp_load_acquire(&nd->stats);
+	if (!stats)		/* never bound: all zero */
+		return 0;
 	if (queue >= 0) {
 		first = queue;
 		last = queue + 1;
 	}
 	for_each_possible_cpu(cpu)
 		for (q = first; q < last; q++)
-			sum += ndiv_qstat_read(per_cpu_ptr(nd->stats, cpu) + q,
+			sum += ndiv_qstat_read(per_cpu_ptr(stats, cpu) + q,
 					       offset);
 	return sum;
 }

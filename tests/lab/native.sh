@@ -25,6 +25,10 @@ assert links['lo']['hook'] is None, links['lo']
 }
 
 case_sysfs_rejects_bad_writes() {
+	expect_eq "never-bound device counters" \
+		"$(G cat /sys/class/net/lo/ndiv/stats/rx_packets \
+		/sys/class/net/lo/ndiv/queues/rx-0/drop)" "0
+0" &&
 	expect_eq "unknown app" "$(gwrite $ND/app no-such-app)" ENOENT &&
 	expect_eq "bad name" "$(gwrite $ND/app 'Bad!Name')" EINVAL &&
 	expect_eq "blank name" "$(gwrite $ND/app ' ')" EINVAL &&
