@@ -129,10 +129,11 @@ static struct ndiv_qstats __percpu *ndiv_stats_alloc(unsigned int nqueues)
 }
 
 /*
- * The counters of nd, allocated when an app is first bound (idle devices,
- * e.g. thousands of container veths, cost nothing) and kept until the
- * device goes, so they survive swaps and unbinding. Published with a
- * release store for the lockless sysfs and ethtool readers.
+ * The counters of nd and their per-queue sysfs directories, made when an
+ * app is first bound (idle devices, e.g. thousands of container veths,
+ * cost nothing) and kept until the device goes, so they survive swaps and
+ * unbinding. Published with a release store for the lockless sysfs and
+ * ethtool readers.
  */
 static int ndiv_stats_get(struct ndiv_dev *nd)
 {
@@ -140,13 +141,13 @@ static int ndiv_stats_get(struct ndiv_dev *nd)
 
 	lockdep_assert_held(&ndiv_mutex);
 	if (nd->stats)
-		return 0;
+		return ndiv_dev_sysfs_add_queues(nd);
 	stats = ndiv_stats_alloc(nd->nqueues);
 	if (!stats)
 		return -ENOMEM;
 	/* pairs with smp_load_acquire() in ndiv_stat_sum(): init first */
 	smp_store_release(&nd->stats, stats);
-	return 0;
+	return ndiv_dev_sysfs_add_queues(nd);
 }
 
 static struct ndiv_binding *ndiv_binding_new(struct ndiv_dev *nd,

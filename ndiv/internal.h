@@ -29,7 +29,7 @@ struct ndiv_dev {
 	unsigned int nqueues;
 	struct kobject *stats_kobj;
 	struct kobject *queues_kobj;
-	struct kobject **qkobjs;		/* [nqueues] */
+	struct kobject **qkobjs;	/* [nqueues], made on first bind */
 };
 
 extern struct mutex ndiv_mutex;
@@ -47,6 +47,7 @@ u64 ndiv_stat_sum(struct ndiv_dev *nd, int queue, size_t offset);
 int ndiv_sysfs_init(void);
 void ndiv_sysfs_exit(void);
 int ndiv_dev_sysfs_add(struct ndiv_dev *nd);
+int ndiv_dev_sysfs_add_queues(struct ndiv_dev *nd);
 void ndiv_dev_sysfs_del(struct ndiv_dev *nd);
 
 int ndiv_generic_enable(struct ndiv_dev *nd);

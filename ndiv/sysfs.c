@@ -287,32 +287,52 @@ static struct kobject *ndiv_stats_kobj_add(struct ndiv_dev *nd, int queue,
 }
 
 /*
- * Create /sys/class/net/<dev>/ndiv and below. On failure nd has been
- * released (its kobject owns it) and an error is returned.
+ * Create /sys/class/net/<dev>/ndiv, its stats/ and an empty queues/. On
+ * failure nd has been released (its kobject owns it) and an error is
+ * returned.
  */
 int ndiv_dev_sysfs_add(struct ndiv_dev *nd)
 {
-	unsigned int q;
 	int err;
 
-	nd->qkobjs = kcalloc(nd->nqueues, sizeof(*nd->qkobjs), GFP_KERNEL);
 	err = kobject_init_and_add(&nd->kobj, &ndiv_dev_ktype,
 				   &nd->dev->dev.kobj, "ndiv");
-	if (err || !nd->qkobjs)
+	if (err)
 		goto fail;
 	nd->stats_kobj = ndiv_stats_kobj_add(nd, -1, &nd->kobj);
 	nd->queues_kobj = kobject_create_and_add("queues", &nd->kobj);
 	if (!nd->stats_kobj || !nd->queues_kobj)
 		goto fail;
-	for (q = 0; q < nd->nqueues; q++) {
-		nd->qkobjs[q] = ndiv_stats_kobj_add(nd, q, nd->queues_kobj);
-		if (!nd->qkobjs[q])
-			goto fail;
-	}
 	return 0;
 fail:
 	ndiv_dev_sysfs_del(nd);
 	return -ENOMEM;
+}
+
+/*
+ * Create queues/rx-<n>/ for every RX queue, when an app is first bound:
+ * a host with thousands of many-queue devices should not carry a
+ * directory per queue for each. Idempotent; a failure leaves what was made
+ * for the next attempt. Context: process, ndiv_mutex held.
+ */
+int ndiv_dev_sysfs_add_queues(struct ndiv_dev *nd)
+{
+	unsigned int q;
+
+	lockdep_assert_held(&ndiv_mutex);
+	if (!nd->qkobjs)
+		nd->qkobjs = kcalloc(nd->nqueues, sizeof(*nd->qkobjs),
+				     GFP_KERNEL);
+	if (!nd->qkobjs)
+		return -ENOMEM;
+	for (q = 0; q < nd->nqueues; q++) {
+		if (!nd->qkobjs[q])
+			nd->qkobjs[q] = ndiv_stats_kobj_add(nd, q,
+							    nd->queues_kobj);
+		if (!nd->qkobjs[q])
+			return -ENOMEM;
+	}
+	return 0;
 }
 
 /* Remove the directories; the last put frees nd. Context: process. */

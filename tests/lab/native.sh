@@ -25,10 +25,15 @@ assert links['lo']['hook'] is None, links['lo']
 }
 
 case_sysfs_rejects_bad_writes() {
-	expect_eq "never-bound device counters" \
-		"$(G cat /sys/class/net/lo/ndiv/stats/rx_packets \
-		/sys/class/net/lo/ndiv/queues/rx-0/drop)" "0
+	expect_eq "never-bound device: zero counters, no queue dirs" \
+		"$(G sh -c 'cat /sys/class/net/lo/ndiv/stats/rx_packets;
+		ls /sys/class/net/lo/ndiv/queues | wc -l')" "0
 0" &&
+	expect_eq "never-bound device in ndivctl" \
+		"$(G ndivctl stats dev lo queues -j | "$PY" -c '
+import json, sys
+d = json.load(sys.stdin)[0]
+print(d["rx_packets"], d["tx_err"], d["queues"])')" "0 0 []" &&
 	expect_eq "unknown app" "$(gwrite $ND/app no-such-app)" ENOENT &&
 	expect_eq "bad name" "$(gwrite $ND/app 'Bad!Name')" EINVAL &&
 	expect_eq "blank name" "$(gwrite $ND/app ' ')" EINVAL &&
