@@ -111,6 +111,21 @@ case_reflect_swaps_addresses() {
 # Swap apps 30 times while frames flow; every frame the NIC got must be
 # counted exactly once, and the link must not bounce.
 case_swap_under_traffic_counts_once() {
+	# The count must match exactly: no ARP or ND refresh from the host
+	# may slip in between the host and guest snapshots.
+	mac=$(G cat "/sys/class/net/$DEV/address")
+	ip neigh replace "$NDIV_LAB_GUEST_IP" lladdr "$mac" \
+		dev "$NDIV_LAB_HOST_DEV" nud permanent &&
+	ip -6 neigh replace "$NDIV_LAB_GUEST_IP6" lladdr "$mac" \
+		dev "$NDIV_LAB_HOST_DEV" nud permanent || return 1
+	swap_under_traffic
+	rc=$?
+	ip neigh del "$NDIV_LAB_GUEST_IP" dev "$NDIV_LAB_HOST_DEV"
+	ip -6 neigh del "$NDIV_LAB_GUEST_IP6" dev "$NDIV_LAB_HOST_DEV"
+	return $rc
+}
+
+swap_under_traffic() {
 	attach bench-pass || return 1
 	car0=$(G cat "/sys/class/net/$DEV/carrier_changes")
 	eval "$(snapshot)"
@@ -127,8 +142,13 @@ case_swap_under_traffic_counts_once() {
 	overlapped=$?
 	kill "$sender" 2>/dev/null
 	wait "$sender" 2>/dev/null
-	eval "$(snapshot)"
 	h1=$(host_tx)
+	# frames may still be on their way to the guest: poll, bounded
+	for _ in $(seq 50); do
+		eval "$(snapshot)"
+		[ "$((rx - rx0))" -ge "$((h1 - h0))" ] && break
+		sleep 0.1
+	done
 	car1=$(G cat "/sys/class/net/$DEV/carrier_changes")
 	detach || return 1
 	echo "frames to the NIC $((h1 - h0)), counted by ndiv $((rx - rx0))"
