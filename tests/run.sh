@@ -38,8 +38,11 @@ suite_fuzz() {
 		n=$((n + 1))
 		name=$(basename "$f")
 		mkdir -p "$out/corpus/$name"
+		# seeds in the tree (valid frames the fuzzer cannot invent)
+		seeds=$top/tests/fuzz/corpus/${name#fuzz_}
+		[ -d "$seeds" ] || seeds=
 		if "$f" -max_total_time="$fuzz_seconds" "$out/corpus/$name" \
-			> "$out/$name.log" 2>&1; then
+			$seeds > "$out/$name.log" 2>&1; then
 			echo "ok $n $name ${fuzz_seconds}s"
 		else
 			tail -n 30 "$out/$name.log" | sed 's/^/# /'

@@ -23,7 +23,9 @@ kver_of_source() {
 BASE_PKGS="build-essential bc kmod cpio xz-utils zstd flex bison libelf-dev
 	python3 qemu-system-x86 busybox-static iproute2 iputils-ping ethtool
 	curl wrk nftables netcat-openbsd tcpdump python3-scapy socat
-	clang libclang-rt-14-dev util-linux procps"
+	clang libclang-rt-14-dev util-linux procps
+	apache2-utils nghttp2-client chromium nginx-light netsniff-ng
+	python3-matplotlib valgrind"
 
 missing=""
 need() {

@@ -12,6 +12,7 @@
 #include <linux/compiler.h>
 #include <asm/byteorder.h>
 #include <linux/export.h>
+#include <linux/array_size.h>
 
 /* Library code is in ndiv.ko; apps in other modules link against it. */
 #define NDIV_EXPORT(sym)	EXPORT_SYMBOL_GPL(sym)
@@ -27,6 +28,10 @@
 #include <arpa/inet.h>
 
 struct net_device;
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
 
 #ifndef likely
 #define likely(x)	__builtin_expect(!!(x), 1)

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * slhttpd's stateless engine: one call per received frame decides PASS,
+ * DROP or TX, from the frame alone. Plain C shared by the kernel module
+ * (slhttpd/module.c) and the user-space tests; the design (cookie,
+ * positions, timestamps, recovery) is in Documentation/slhttpd.rst.
+ *
+ * The caller provides an environment (struct slh_env): configuration, the
+ * two cookie keys, the wall clock, an object lookup, an emitter for
+ * responses of several segments, and a counter array. The engine keeps
+ * nothing between calls.
+ */
+#ifndef _SLHTTPD_ENGINE_H
+#define _SLHTTPD_ENGINE_H
+
+#include <ndiv/frame.h>
+#include <ndiv/siphash.h>
+
+#define SLH_MAX_PORTS		8
+#define SLH_MAX_ADDRS		8
+/* Positions stay below this: 1 MiB of responses per connection. */
+#define SLH_X_MAX		(1u << 20)
+/* Request bytes acknowledged per connection: C is 15 bits in TSval. */
+#define SLH_C_MAX		(1u << 15)
+/* Largest body, synthetic or static. */
+#define SLH_MAX_BODY		(512u * 1024)
+/*
+ * Longest path of a static object, content type and Location. The last two
+ * are small enough that every header fits in a 536-byte segment.
+ */
+#define SLH_OBJ_PATH_MAX	255
+#define SLH_OBJ_TYPE_MAX	63
+#define SLH_OBJ_LOCATION_MAX	200
+/* Our receive window; window scaling is never negotiated. */
+#define SLH_WINDOW		65535
+/* Most data sent for one segment received, whatever the window says. */
+#define SLH_BURST_MAX		65535
+
+/* What to do with a segment that fails validation. */
+enum slh_invalid {
+	SLH_INVALID_DROP,
+	SLH_INVALID_RST,
+};
+
+/* Counters, one slot each in the caller's array (per CPU in the kernel). */
+enum slh_counter {
+	SLH_CNT_PASS,		/* not ours: handed to the stack */
+	SLH_CNT_MALFORMED,	/* ours but unparsable (see tcp.h reasons) */
+	SLH_CNT_BAD_CSUM,	/* ours, bad IPv4 or TCP checksum */
+	SLH_CNT_VLAN_STRIPPED,	/* ours but the NIC stripped the tag: passed */
+	SLH_CNT_SYN,		/* SYN received */
+	SLH_CNT_SYNACK,		/* SYN-ACK sent */
+	SLH_CNT_COOKIE_BAD,	/* failed validation */
+	SLH_CNT_RST_SENT,	/* RST sent for an invalid segment */
+	SLH_CNT_RST_RCVD,	/* RST received (ignored) */
+	SLH_CNT_ACK,		/* pure ACK received (nothing to send) */
+	SLH_CNT_FIN,		/* FIN received and answered */
+	SLH_CNT_REQ,		/* requests answered, all statuses */
+	SLH_CNT_RESP_2XX,
+	SLH_CNT_RESP_3XX,
+	SLH_CNT_RESP_4XX,
+	SLH_CNT_RESP_5XX,
+	SLH_CNT_RESP_MULTI,	/* responses sent in several segments */
+	SLH_CNT_RESUME,		/* request at MID: response resent from there */
+	SLH_CNT_REQ_ACKED,	/* request at END/CLOSED: acknowledged again */
+	SLH_CNT_SEGS_EMITTED,	/* segments sent through the emitter */
+	SLH_CNT_EMIT_FAIL,	/* emitter could not take a segment */
+	SLH_CNT_PIPELINE_DEFER,	/* pipelined requests left for a resend */
+	SLH_CNT_OLD_KEY,	/* validated by the previous key */
+	SLH_CNT_NR
+};
+
+/* Names for the counters above, in order ("pass", "malformed", ...). */
+extern const char *const slh_counter_names[SLH_CNT_NR];
+
+/*
+ * A static object. All pointers stay valid for as long as the lookup that
+ * returned it may be used (the kernel module publishes objects with RCU).
+ */
+struct slh_object {
+	const uint8_t *body;
+	uint32_t body_len;	/* at most SLH_MAX_BODY */
+	uint16_t status;	/* 200-599 */
+	uint8_t type_len;
+	uint16_t location_len;
+	const char *type;	/* Content-Type, type_len bytes */
+	const char *location;	/* Location or NULL (location_len 0) */
+};
+
+struct slh_config {
+	uint16_t ports[SLH_MAX_PORTS];	/* host order */
+	uint8_t nr_ports;
+	uint8_t invalid;		/* enum slh_invalid */
+	uint8_t nr_addr4, nr_addr6;	/* 0: any destination address */
+	uint8_t addr4[SLH_MAX_ADDRS][4];
+	uint8_t addr6[SLH_MAX_ADDRS][16];
+	uint16_t mtu;			/* device MTU: caps segment size */
+	uint8_t date;			/* send a Date header (default 1) */
+};
+
+/*
+ * Sends a response of several segments. get() returns a buffer for one
+ * frame of up to cap bytes (NULL when none is available; the engine then
+ * stops, counting SLH_CNT_EMIT_FAIL), send() transmits len bytes of it, in
+ * call order, on the device the frame came from.
+ */
+struct slh_emitter {
+	uint8_t *(*get)(void *ctx, uint32_t cap, void **handle);
+	void (*send)(void *ctx, void *handle, uint32_t len);
+	void *ctx;
+};
+
+typedef const struct slh_object *(*slh_lookup_fn)(void *ctx,
+						  const uint8_t *path,
+						  uint16_t path_len);
+
+struct slh_env {
+	const struct slh_config *cfg;
+	/* key[0] current, key[1] previous (may equal key[0]) */
+	const struct ndiv_siphash_key *key[2];
+	int64_t now;			/* wall clock, seconds since the epoch */
+	slh_lookup_fn lookup;		/* may be NULL: no static objects */
+	void *lookup_ctx;
+	const struct slh_emitter *emit;	/* NULL: no multi-segment responses */
+	uint64_t *cnt;			/* SLH_CNT_NR counters to increment */
+};
+
+/*
+ * Handle one received frame. Returns NDIV_PASS (not slhttpd's, or a
+ * stripped VLAN tag), NDIV_DROP (nothing to answer, or the answer went out
+ * through env->emit) or NDIV_TX (f was rewritten into the answer).
+ * f needs tailroom for a full segment to answer with data: the hooked
+ * drivers give at least 1518 bytes of room.
+ */
+int slh_handle(const struct slh_env *env, struct ndiv_frame *f);
+
+/* The cookie hash h of Documentation/slhttpd.rst, for tests. */
+uint32_t slh_cookie_hash(const struct ndiv_siphash_key *key, int family,
+			 const uint8_t *saddr, const uint8_t *daddr,
+			 uint16_t sport, uint16_t dport, uint32_t cisn);
+
+#endif /* _SLHTTPD_ENGINE_H */

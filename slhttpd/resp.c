@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * slhttpd's HTTP responses. See resp.h; the header layout is documented in
+ * Documentation/slhttpd.rst.
+ */
+#include "resp.h"
+#include "engine.h"
+
+const char slh_synth_pattern[64] =
+	"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.\n";
+
+struct slh_reason {
+	uint16_t status;
+	const char *text;
+};
+
+static const struct slh_reason slh_reasons[] = {
+	{ 200, "OK" }, { 201, "Created" }, { 202, "Accepted" },
+	{ 204, "No Content" }, { 206, "Partial Content" },
+	{ 301, "Moved Permanently" }, { 302, "Found" }, { 303, "See Other" },
+	{ 304, "Not Modified" }, { 307, "Temporary Redirect" },
+	{ 308, "Permanent Redirect" },
+	{ 400, "Bad Request" }, { 401, "Unauthorized" }, { 403, "Forbidden" },
+	{ 404, "Not Found" }, { 405, "Method Not Allowed" },
+	{ 408, "Request Timeout" }, { 410, "Gone" },
+	{ 413, "Content Too Large" }, { 414, "URI Too Long" },
+	{ 429, "Too Many Requests" },
+	{ 431, "Request Header Fields Too Large" },
+	{ 500, "Internal Server Error" }, { 501, "Not Implemented" },
+	{ 502, "Bad Gateway" }, { 503, "Service Unavailable" },
+	{ 504, "Gateway Timeout" }, { 505, "HTTP Version Not Supported" },
+};
+
+const char *slh_reason(uint16_t status)
+{
+	static const char *const class_text[] = {
+		"Success", "Redirection", "Client Error", "Server Error",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(slh_reasons); i++)
+		if (slh_reasons[i].status == status)
+			return slh_reasons[i].text;
+	if (status >= 200 && status <= 599)
+		return class_text[status / 100 - 2];
+	return "Unknown";
+}
+
+/* Days since 1970-01-01 to a civil date (proleptic Gregorian). */
+static void slh_civil(int64_t days, int *y, int *m, int *d)
+{
+	int64_t z = days + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	uint32_t doe = (uint32_t)(z - era * 146097);
+	uint32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	uint32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	uint32_t mp = (5 * doy + 2) / 153;
+
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static void slh_put2(char *p, unsigned int v)
+{
+	p[0] = (char)('0' + v / 10 % 10);
+	p[1] = (char)('0' + v % 10);
+}
+
+void slh_http_date(int64_t t, char out[SLH_DATE_LEN])
+{
+	static const char wday[] = "ThuFriSatSunMonTueWed";
+	static const char mon[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	int64_t days, secs;
+	int y, m, d;
+
+	if (t < 0)
+		t = 0;
+	if (t > 253402300799LL)		/* 9999-12-31 23:59:59 */
+		t = 253402300799LL;
+	days = t / 86400;
+	secs = t % 86400;
+	slh_civil(days, &y, &m, &d);
+	memcpy(out, wday + days % 7 * 3, 3);
+	out[3] = ',';
+	out[4] = ' ';
+	slh_put2(out + 5, (unsigned int)d);
+	out[7] = ' ';
+	memcpy(out + 8, mon + (m - 1) * 3, 3);
+	out[11] = ' ';
+	slh_put2(out + 12, (unsigned int)y / 100);
+	slh_put2(out + 14, (unsigned int)y % 100);
+	out[16] = ' ';
+	slh_put2(out + 17, (unsigned int)(secs / 3600));
+	out[19] = ':';
+	slh_put2(out + 20, (unsigned int)(secs / 60 % 60));
+	out[22] = ':';
+	slh_put2(out + 23, (unsigned int)(secs % 60));
+	memcpy(out + 25, " GMT", 4);
+}
+
+void slh_resp_synth(struct slh_resp *r, uint16_t status, uint32_t size)
+{
+	memset(r, 0, sizeof(*r));
+	r->status = status;
+	r->body_len = size;
+}
+
+void slh_resp_object(struct slh_resp *r, const struct slh_object *obj)
+{
+	memset(r, 0, sizeof(*r));
+	r->obj = obj;
+	r->status = obj->status;
+	r->body_len = obj->body_len;
+}
+
+/* Error bodies are "<code> <reason>\n". */
+void slh_resp_error(struct slh_resp *r, uint16_t status)
+{
+	memset(r, 0, sizeof(*r));
+	r->status = status;
+	r->conn = SLH_CONN_CLOSE;
+	r->error = 1;
+	r->body_len = (uint32_t)(4 + strlen(slh_reason(status)) + 1);
+}
+
+/* A bounded writer: counts every byte, stores those that fit. */
+struct slh_out {
+	uint8_t *buf;
+	uint32_t len, cap;
+};
+
+static void slh_out_mem(struct slh_out *o, const void *p, uint32_t n)
+{
+	if (o->len < o->cap)
+		memcpy(o->buf + o->len, p,
+		       n < o->cap - o->len ? n : o->cap - o->len);
+	o->len += n;
+}
+
+static void slh_out_str(struct slh_out *o, const char *s)
+{
+	slh_out_mem(o, s, (uint32_t)strlen(s));
+}
+
+static void slh_out_uint(struct slh_out *o, uint32_t v)
+{
+	char tmp[10];
+	int n = 0;
+
+	do {
+		tmp[sizeof(tmp) - 1 - n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	slh_out_mem(o, tmp + sizeof(tmp) - n, (uint32_t)n);
+}
+
+static const char *slh_type(const struct slh_resp *r, uint32_t *len)
+{
+	if (r->obj && r->obj->type_len) {
+		*len = r->obj->type_len;
+		return r->obj->type;
+	}
+	*len = 10;
+	return "text/plain";
+}
+
+/* Format the header of r into o; the layout is fixed by r alone. */
+static void slh_resp_hdr(const struct slh_resp *r, struct slh_out *o)
+{
+	static const char pad[SLH_RESP_PAD_MAX] = "xxxxxxxxxxxxxxx";
+	char date[SLH_DATE_LEN];
+	const char *type;
+	uint32_t type_len;
+
+	slh_out_str(o, "HTTP/1.1 ");
+	slh_out_uint(o, r->status);
+	slh_out_str(o, " ");
+	slh_out_str(o, slh_reason(r->status));
+	slh_out_str(o, "\r\nServer: slhttpd\r\n");
+	if (r->date) {
+		slh_http_date(r->now, date);
+		slh_out_str(o, "Date: ");
+		slh_out_mem(o, date, SLH_DATE_LEN);
+		slh_out_str(o, "\r\n");
+	}
+	type = slh_type(r, &type_len);
+	slh_out_str(o, "Content-Type: ");
+	slh_out_mem(o, type, type_len);
+	slh_out_str(o, "\r\nContent-Length: ");
+	slh_out_uint(o, r->body_len);
+	slh_out_str(o, "\r\n");
+	if (r->obj && r->obj->location_len) {
+		slh_out_str(o, "Location: ");
+		slh_out_mem(o, r->obj->location, r->obj->location_len);
+		slh_out_str(o, "\r\n");
+	}
+	if (r->status == 405)
+		slh_out_str(o, "Allow: GET, HEAD\r\n");
+	if (r->conn == SLH_CONN_CLOSE)
+		slh_out_str(o, "Connection: close\r\n");
+	else if (r->conn == SLH_CONN_KEEPALIVE)
+		slh_out_str(o, "Connection: keep-alive\r\n");
+	slh_out_str(o, "X-Pad: ");
+	slh_out_mem(o, pad, r->pad);
+	slh_out_str(o, "\r\n\r\n");
+}
+
+uint32_t slh_resp_hdr_len(const struct slh_resp *r)
+{
+	struct slh_out o = { NULL, 0, 0 };
+
+	slh_resp_hdr(r, &o);
+	return o.len;
+}
+
+uint32_t slh_resp_len(const struct slh_resp *r)
+{
+	return slh_resp_hdr_len(r) + (r->head ? 0 : r->body_len);
+}
+
+static void slh_resp_body(const struct slh_resp *r, uint32_t off,
+			  uint8_t *dst, uint32_t len)
+{
+	uint32_t i;
+
+	if (r->obj) {
+		memcpy(dst, r->obj->body + off, len);
+	} else if (r->error) {
+		struct slh_out o = { NULL, 0, 0 };
+		uint8_t text[64];
+
+		o.buf = text;
+		o.cap = sizeof(text);
+		slh_out_uint(&o, r->status);
+		slh_out_str(&o, " ");
+		slh_out_str(&o, slh_reason(r->status));
+		slh_out_str(&o, "\n");
+		memcpy(dst, text + off, len);
+	} else {
+		for (i = 0; i < len; i++)
+			dst[i] = slh_synth_byte(off + i);
+	}
+}
+
+void slh_resp_copy(const struct slh_resp *r, uint32_t off, uint8_t *dst,
+		   uint32_t len)
+{
+	uint32_t hlen = slh_resp_hdr_len(r);
+
+	if (off < hlen) {
+		uint8_t hdr[SLH_RESP_HDR_MAX];
+		struct slh_out o = { hdr, 0, sizeof(hdr) };
+		uint32_t n = hlen - off < len ? hlen - off : len;
+
+		slh_resp_hdr(r, &o);
+		memcpy(dst, hdr + off, n);
+		dst += n;
+		off += n;
+		len -= n;
+	}
+	if (len)
+		slh_resp_body(r, off - hlen, dst, len);
+}
