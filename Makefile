@@ -37,7 +37,8 @@ deps: $(BUILD)/kver
 modules: $(BUILD)/kver
 	@$(MAKE) -s -C /lib/modules/$$(cat $(BUILD)/kver)/build M=$(TOP) modules
 	@mkdir -p $(BUILD)/modules
-	@cp ndiv/ndiv.ko ndiv/bench/ndiv_bench.ko $(BUILD)/modules/
+	@cp ndiv/ndiv.ko ndiv/bench/ndiv_bench.ko slhttpd/slhttpd.ko \
+		$(BUILD)/modules/
 
 drivers: $(patsubst %,$(BUILD)/drivers/%.stamp,$(DRIVERS))
 

@@ -14,6 +14,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
+#include <linux/export.h>
 #include <linux/kobject.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
@@ -363,6 +364,19 @@ static struct attribute *ndiv_kernel_attrs[] = {
 static const struct attribute_group ndiv_kernel_group = {
 	.attrs = ndiv_kernel_attrs,
 };
+
+/**
+ * ndiv_sysfs_kobj - the /sys/kernel/ndiv directory
+ *
+ * For apps to create their own directories under. It exists from ndiv's
+ * init to its exit; a module that calls this depends on ndiv, so ndiv
+ * outlives it.
+ */
+struct kobject *ndiv_sysfs_kobj(void)
+{
+	return ndiv_kernel_kobj;
+}
+EXPORT_SYMBOL_GPL(ndiv_sysfs_kobj);
 
 int ndiv_sysfs_init(void)
 {

@@ -394,7 +394,10 @@ static int slh_emit(struct slh_ctx *cx, struct slh_tcp_out *o,
 		slh_count(cx, SLH_CNT_EMIT_FAIL);
 		return -1;
 	}
-	em->send(em->ctx, handle, g.len);
+	if (em->send(em->ctx, handle, g.len)) {
+		slh_count(cx, SLH_CNT_EMIT_FAIL);
+		return -1;
+	}
 	slh_count(cx, SLH_CNT_SEGS_EMITTED);
 	return 0;
 }
@@ -471,6 +474,7 @@ static void slh_answer(const struct slh_ctx *cx, int ret,
 	r->head = req->method == SLH_HEAD;
 	r->date = env->cfg->date;
 	r->now = env->now;
+	slh_resp_measure(r);
 }
 
 static void slh_count_status(const struct slh_ctx *cx, uint16_t status)
@@ -555,10 +559,13 @@ static int slh_requests(struct slh_ctx *cx)
 			ret = slh_seg_full(cx) ? req.cut_status : 400;
 		slh_answer(cx, ret, &req, r);
 		q = ret == SLH_OK ? req.len : plen - used;
-		if (force_close || slh_must_close(cx, used + q,
-						  b.total + SLH_RESP_HDR_MAX +
-						  r->body_len))
+		if (r->conn != SLH_CONN_CLOSE &&
+		    (force_close || slh_must_close(cx, used + q,
+						   b.total + SLH_RESP_HDR_MAX +
+						   r->body_len))) {
 			r->conn = SLH_CONN_CLOSE;
+			slh_resp_measure(r);
+		}
 		closing = r->conn == SLH_CONN_CLOSE;
 		b.len[b.n] = slh_resp_len(r) + SLH_RESP_PAD_MAX;
 		if (b.total + b.len[b.n] > smax) {
@@ -568,6 +575,7 @@ static int slh_requests(struct slh_ctx *cx)
 			}
 			/* one response larger than a segment */
 			r->conn = SLH_CONN_CLOSE;
+			slh_resp_measure(r);
 			b.len[0] = slh_resp_len(r);
 			b.total = b.len[0];
 			b.n = 1;
@@ -610,6 +618,7 @@ static int slh_resume(struct slh_ctx *cx, const struct slh_request *req)
 
 	slh_answer(cx, SLH_OK, req, &b.r[0]);
 	b.r[0].conn = SLH_CONN_CLOSE;
+	slh_resp_measure(&b.r[0]);
 	b.n = 1;
 	b.len[0] = slh_resp_len(&b.r[0]);
 	b.total = b.len[0];

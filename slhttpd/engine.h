@@ -100,13 +100,15 @@ struct slh_config {
 
 /*
  * Sends a response of several segments. get() returns a buffer for one
- * frame of up to cap bytes (NULL when none is available; the engine then
- * stops, counting SLH_CNT_EMIT_FAIL), send() transmits len bytes of it, in
- * call order, on the device the frame came from.
+ * frame of up to cap bytes (NULL when none is available). send() transmits
+ * len bytes of it, in call order, on the device the frame came from, and
+ * returns 0, or a negative value when the device refused it; len 0 gives
+ * the buffer back unsent. Either failure ends the burst and is counted
+ * once, as SLH_CNT_EMIT_FAIL; the client asks again for what is missing.
  */
 struct slh_emitter {
 	uint8_t *(*get)(void *ctx, uint32_t cap, void **handle);
-	void (*send)(void *ctx, void *handle, uint32_t len);
+	int (*send)(void *ctx, void *handle, uint32_t len);
 	void *ctx;
 };
 

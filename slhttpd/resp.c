@@ -206,17 +206,15 @@ static void slh_resp_hdr(const struct slh_resp *r, struct slh_out *o)
 	slh_out_str(o, "\r\n\r\n");
 }
 
-uint32_t slh_resp_hdr_len(const struct slh_resp *r)
+void slh_resp_measure(struct slh_resp *r)
 {
 	struct slh_out o = { NULL, 0, 0 };
+	uint8_t pad = r->pad;
 
+	r->pad = 0;
 	slh_resp_hdr(r, &o);
-	return o.len;
-}
-
-uint32_t slh_resp_len(const struct slh_resp *r)
-{
-	return slh_resp_hdr_len(r) + (r->head ? 0 : r->body_len);
+	r->pad = pad;
+	r->hlen0 = (uint16_t)o.len;
 }
 
 static void slh_resp_body(const struct slh_resp *r, uint32_t off,

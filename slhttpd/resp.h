@@ -35,6 +35,7 @@ struct slh_resp {
 	uint8_t pad;			/* X-Pad bytes, 0..15 */
 	uint8_t date;			/* send a Date header */
 	uint8_t error;			/* body is "<code> <reason>\n" */
+	uint16_t hlen0;			/* header bytes without padding */
 	int64_t now;			/* its value, seconds since the epoch */
 };
 
@@ -45,13 +46,26 @@ void slh_resp_object(struct slh_resp *r, const struct slh_object *obj);
 /* Set up r for an error status with a short text body. */
 void slh_resp_error(struct slh_resp *r, uint16_t status);
 
-/* Header bytes of r, padding included. */
-uint32_t slh_resp_hdr_len(const struct slh_resp *r);
-/* All bytes of r: header, padding and body (none for HEAD). */
-uint32_t slh_resp_len(const struct slh_resp *r);
+/*
+ * Measure r's header once its fields are final (padding aside): the
+ * lengths below use what this finds rather than format the header again.
+ */
+void slh_resp_measure(struct slh_resp *r);
+
+/* Header bytes of a measured r, padding included. */
+static inline uint32_t slh_resp_hdr_len(const struct slh_resp *r)
+{
+	return r->hlen0 + r->pad;
+}
+
+/* All bytes of a measured r: header, padding and body (none for HEAD). */
+static inline uint32_t slh_resp_len(const struct slh_resp *r)
+{
+	return slh_resp_hdr_len(r) + (r->head ? 0 : r->body_len);
+}
 
 /*
- * Copy bytes [off, off + len) of r's stream to dst. The header is
+ * Copy bytes [off, off + len) of a measured r's stream to dst. The header is
  * formatted on the fly when the range touches it. len must not run past
  * slh_resp_len(r).
  */

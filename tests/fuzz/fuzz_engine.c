@@ -46,12 +46,13 @@ static uint8_t *em_get(void *ctx, uint32_t cap, void **handle)
 	return *handle;
 }
 
-static void em_send(void *ctx, void *handle, uint32_t len)
+static int em_send(void *ctx, void *handle, uint32_t len)
 {
 	(void)ctx;
 	if (len)
 		check_reply(handle, len);
 	free(handle);
+	return 0;
 }
 
 static const struct slh_emitter emitter = { em_get, em_send, NULL };

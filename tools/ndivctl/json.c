@@ -167,6 +167,13 @@ void json_u64(struct json *j, uint64_t v)
 	json_done(j);
 }
 
+void json_bool(struct json *j, bool v)
+{
+	json_sep(j);
+	fputs(v ? "true" : "false", j->f);
+	json_done(j);
+}
+
 void json_null(struct json *j)
 {
 	json_sep(j);
@@ -187,4 +194,10 @@ void json_kv_u64(struct json *j, const char *key, uint64_t v)
 {
 	json_key(j, key);
 	json_u64(j, v);
+}
+
+void json_kv_bool(struct json *j, const char *key, bool v)
+{
+	json_key(j, key);
+	json_bool(j, v);
 }

@@ -23,10 +23,12 @@ void json_end(struct json *j, char close);
 void json_key(struct json *j, const char *key);
 void json_str(struct json *j, const char *s);
 void json_u64(struct json *j, uint64_t v);
+void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
 
 /* "key": "s", or "key": null when s is NULL */
 void json_kv_str(struct json *j, const char *key, const char *s);
 void json_kv_u64(struct json *j, const char *key, uint64_t v);
+void json_kv_bool(struct json *j, const char *key, bool v);
 
 #endif /* NDIVCTL_JSON_H */

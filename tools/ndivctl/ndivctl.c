@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ndivctl: bind ndiv apps to network devices and read their counters.
+ * ndivctl: bind ndiv apps to network devices and read their counters;
+ * configure slhttpd.
  *
  *	ndivctl [OPTIONS] OBJECT { COMMAND | help } [ARGS]
  *
@@ -134,7 +135,7 @@ static void usage(FILE *f)
 {
 	fputs("Usage: ndivctl [ OPTIONS ] OBJECT { COMMAND | help }\n", f);
 	fputs("       ndivctl [ OPTIONS ] help\n", f);
-	fputs("where  OBJECT := { app | link | stats }\n", f);
+	fputs("where  OBJECT := { app | link | stats | slhttpd }\n", f);
 	fputs("       OPTIONS := { -j[son] | -p[retty] | -h[elp] | -V[ersion] }\n",
 	      f);
 	fputc('\n', f);
@@ -143,12 +144,15 @@ static void usage(FILE *f)
 	link_usage(f);
 	fputc('\n', f);
 	stats_usage(f);
+	fputc('\n', f);
+	slhttpd_usage(f);
 }
 
 static const struct cmd objects[] = {
 	{ "app", do_app },
 	{ "link", do_link },
 	{ "stats", do_stats },
+	{ "slhttpd", do_slhttpd },
 	{ "help", NULL },
 	{ NULL, NULL },
 };

@@ -9,11 +9,15 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(arr)	(sizeof(arr) / sizeof((arr)[0]))
+#endif
+
 /* Exit status, see Documentation/ndivctl.rst. */
 enum {
 	RC_OK		= 0,	/* success */
 	RC_USAGE	= 1,	/* bad command line */
-	RC_OBJECT	= 2,	/* no device/app/hook, ndiv not loaded */
+	RC_OBJECT	= 2,	/* no device/app/hook/object, not loaded */
 	RC_REFUSED	= 3,	/* busy, permission, other kernel error */
 	RC_HELP		= -1,	/* internal: "help" seen, print usage */
 };
@@ -70,10 +74,12 @@ int parse_kwargs(int argc, char **argv, const struct kwarg *kw,
 int do_app(const struct ctx *ctx, int argc, char **argv);
 int do_link(const struct ctx *ctx, int argc, char **argv);
 int do_stats(const struct ctx *ctx, int argc, char **argv);
+int do_slhttpd(const struct ctx *ctx, int argc, char **argv);
 
 void app_usage(FILE *f);
 void link_usage(FILE *f);
 void stats_usage(FILE *f);
+void slhttpd_usage(FILE *f);
 
 int app_check_registered(const char *name);
 int app_unknown_error(const char *name);

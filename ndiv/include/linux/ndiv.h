@@ -57,6 +57,23 @@ struct ndiv_app {
 int ndiv_register_app(struct ndiv_app *app);
 void ndiv_unregister_app(struct ndiv_app *app);
 
+/*
+ * /sys/kernel/ndiv, for apps to add their own directories under (e.g.
+ * /sys/kernel/ndiv/slhttpd). Valid while ndiv is loaded, that is, while
+ * any module using it is.
+ */
+struct kobject *ndiv_sysfs_kobj(void);
+
+/*
+ * Frames an app sends besides the one its verdict covers (ndiv/emit.c,
+ * Documentation/networking/ndiv.rst "Sending more than one frame"): an
+ * skb allocation and a trip through the qdisc per frame, for rare answers
+ * of several frames, not for the per-frame fast path. Callable from @rx.
+ */
+struct sk_buff *ndiv_emit_alloc(struct net_device *dev, unsigned int cap);
+int ndiv_emit_xmit(struct sk_buff *skb, unsigned int len);
+void ndiv_emit_discard(struct sk_buff *skb);
+
 /* Per RX queue, per CPU counters. */
 struct ndiv_qstats {
 	u64_stats_t rx_packets;

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Unit test of ndivctl against a fake sysfs tree (NDIV_SYSFS_ROOT).
+# Unit test of ndivctl against a fake sysfs tree (NDIV_SYSFS_ROOT) and a
+# fake configfs tree for slhttpd (NDIV_CONFIGFS_ROOT).
 #
 #   tests/unit/ndivctl/test_ndivctl.sh <path-to-ndivctl>
 #
@@ -16,11 +17,23 @@ if [ $# -ne 1 ] || [ ! -x "$1" ]; then
 	exit 2
 fi
 NDIVCTL=$(realpath "$1")
+TOP=$(cd "$(dirname "$0")/../../.." && pwd)
+# slhttpd's limits, which ndivctl takes from the engine's header too
+slh_limit() {
+	sed -n "s/^#define $1[[:space:]]*\([0-9]*\)$/\1/p" \
+		"$TOP/slhttpd/engine.h"
+}
+PATH_MAX=$(slh_limit SLH_OBJ_PATH_MAX)
+TYPE_MAX=$(slh_limit SLH_OBJ_TYPE_MAX)
+LOC_MAX=$(slh_limit SLH_OBJ_LOCATION_MAX)
 PY=/usr/bin/python3
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 chmod 755 "$TMP"
 ROOT=$TMP/sys
+CFG=$TMP/config
+SLH=$CFG/slhttpd
+SLH_STATS=$ROOT/kernel/ndiv/slhttpd/stats
 NET=$ROOT/class/net
 OUT=$TMP/out
 ERR=$TMP/err
@@ -77,6 +90,44 @@ make_tree() {
 	counters "$NET/eth0/ndiv/queues/rx-1" 50 3200 50 0 0 0 0
 	counters "$NET/eth0/ndiv/queues/rx-10" 1 64 0 0 1 0 0
 	counters "$NET/eth2/ndiv/stats" $U64_MAX 0 $U64_MAX 0 0 0 0
+	make_slhttpd
+}
+
+# slhttpd's counters in the kernel's order, shuffled on disk by ls order
+SLH_COUNTERS="pass malformed bad_csum vlan_stripped syn synack cookie_bad
+rst_sent rst_rcvd ack fin req resp_2xx resp_3xx resp_4xx resp_5xx
+resp_multi resume req_acked segs_emitted emit_fail pipeline_defer old_key"
+
+# slh_object NAME PATH TYPE STATUS LOCATION SIZE ENABLE
+slh_object() {
+	d=$SLH/objects/$1
+	mkdir -p "$d"
+	echo "$2" >"$d/path"
+	echo "$3" >"$d/type"
+	echo "$4" >"$d/status"
+	echo "$5" >"$d/location"
+	echo "$6" >"$d/size"
+	echo "$7" >"$d/enable"
+	: >"$d/body"
+}
+
+# slhttpd loaded: counters numbered 1, 2, ... in order, old_key U64_MAX
+make_slhttpd() {
+	rm -rf "$CFG"
+	mkdir -p "$SLH_STATS" "$SLH/objects"
+	i=0
+	for c in $SLH_COUNTERS; do
+		i=$((i + 1))
+		echo "$i" >"$SLH_STATS/$c"
+	done
+	echo $U64_MAX >"$SLH_STATS/old_key"
+	echo "80 8080" >"$SLH/ports"
+	echo drop >"$SLH/invalid"
+	echo 600 >"$SLH/rotate"
+	echo "198.18.0.2 2001:2::2" >"$SLH/addresses"
+	echo 1 >"$SLH/date"
+	slh_object index /index.html "text/html; charset=utf-8" 200 "" 1234 1
+	slh_object old /old.html text/plain 301 http://x.test/new 0 0
 }
 
 # ---- helpers: a failing check ends its case (each runs in a subshell) --
@@ -91,7 +142,8 @@ fail() {
 }
 
 ndivctl() {
-	NDIV_SYSFS_ROOT=$ROOT "$NDIVCTL" "$@" >"$OUT" 2>"$ERR"
+	NDIV_SYSFS_ROOT=$ROOT NDIV_CONFIGFS_ROOT=$CFG "$NDIVCTL" "$@" \
+		>"$OUT" 2>"$ERR"
 	RC=$?
 }
 
@@ -409,7 +461,8 @@ ndivctl_unprivileged() {
 		return
 	fi
 	command -v setpriv >/dev/null || { echo "root and no setpriv"; exit 77; }
-	NDIV_SYSFS_ROOT=$ROOT setpriv --reuid=65534 --regid=65534 \
+	NDIV_SYSFS_ROOT=$ROOT NDIV_CONFIGFS_ROOT=$CFG \
+		setpriv --reuid=65534 --regid=65534 \
 		--clear-groups "$NDIVCTL" "$@" >"$OUT" 2>"$ERR"
 	RC=$?
 }
@@ -493,6 +546,265 @@ t_stats_bad_counter() {
 		stats
 }
 
+# ---- slhttpd --------------------------------------------------------------
+
+SLH_NOT_LOADED="Error: slhttpd is not loaded; load it with 'modprobe slhttpd'"
+
+t_slh_help() {
+	for args in "slhttpd help" "slhttpd object help" "slhttpd set help" \
+		    "slhttpd object add help" "slhttpd stats help"; do
+		# shellcheck disable=SC2086 # split into arguments
+		ndivctl $args
+		expect_rc 0
+		expect_out_has "ndivctl slhttpd object add NAME path PATH"
+	done
+	ndivctl help
+	expect_out_has "ndivctl slhttpd set [ ports PORT[,PORT...] ]"
+	expect_out_has "OBJECT := { app | link | stats | slhttpd }"
+}
+
+t_slh_not_loaded() {
+	rm -rf "$ROOT/kernel/ndiv/slhttpd"
+	expect_error 2 "$SLH_NOT_LOADED" slhttpd show
+	expect_error 2 "$SLH_NOT_LOADED" slhttpd stats
+	expect_error 2 "$SLH_NOT_LOADED" slhttpd set date off
+	expect_error 2 "$SLH_NOT_LOADED" slhttpd object list
+	expect_error 2 "$SLH_NOT_LOADED" slhttpd object del index
+	expect_error 2 "$SLH_NOT_LOADED" \
+		slhttpd object add x path /x file /dev/null
+	expect_file "$SLH/date" 1
+}
+
+t_slh_no_configfs_dir() {
+	rm -rf "$SLH"
+	expect_error 2 "Error: $SLH: no such directory although slhttpd is loaded; is configfs mounted on $CFG?" \
+		slhttpd show
+	# the counters are in sysfs: no configfs needed
+	ndivctl slhttpd stats
+	expect_rc 0
+}
+
+t_slh_show() {
+	ndivctl slhttpd show
+	expect_rc 0
+	expect_out "ports 80,8080
+invalid drop
+rotate 600
+addresses 198.18.0.2,2001:2::2
+date on"
+	echo >"$SLH/addresses"
+	echo 0 >"$SLH/date"
+	echo 443 >"$SLH/ports"
+	ndivctl slhttpd
+	expect_rc 0
+	expect_out_has "ports 443"
+	expect_out_has "addresses any"
+	expect_out_has "date off"
+}
+
+t_slh_show_json() {
+	ndivctl -j slhttpd show
+	expect_rc 0
+	json_check 'd == {"ports": [80, 8080], "invalid": "drop", "rotate": 600, "addresses": ["198.18.0.2", "2001:2::2"], "date": True}'
+	echo >"$SLH/addresses"
+	echo rst >"$SLH/invalid"
+	ndivctl -p slhttpd show
+	expect_rc 0
+	json_check 'd["addresses"] == [] and d["invalid"] == "rst"'
+	echo garbage >"$SLH/rotate"
+	expect_error 3 "Error: slhttpd: cannot read the configuration: Invalid argument" \
+		-j slhttpd show
+}
+
+t_slh_set() {
+	ndivctl slhttpd set ports 81,8081 invalid rst rotate 10 \
+		addresses 10.0.0.1,fe80::1,10.0.0.2 date off
+	expect_rc 0
+	expect_out ""
+	expect_err ""
+	expect_file "$SLH/ports" "81 8081"
+	expect_file "$SLH/invalid" rst
+	expect_file "$SLH/rotate" 10
+	expect_file "$SLH/addresses" "10.0.0.1 fe80::1 10.0.0.2"
+	expect_file "$SLH/date" 0
+	ndivctl sl set a any d on r 86400
+	expect_rc 0
+	expect_file "$SLH/addresses" ""
+	expect_file "$SLH/date" 1
+	expect_file "$SLH/rotate" 86400
+	# only what is given is written
+	touch -d 2000-01-01 "$SLH/ports"
+	ndivctl slhttpd set date off
+	expect_rc 0
+	[ -z "$(find "$SLH/ports" -newermt 2001-01-01)" ] ||
+		fail "ports written although not given"
+}
+
+t_slh_set_errors() {
+	see="; see 'ndivctl slhttpd help'"
+	expect_error 1 "Error: 'set' needs at least one of 'ports', 'invalid', 'rotate', 'addresses' and 'date'$see" \
+		slhttpd set
+	ports="Error: ports must be 1 to 8 distinct numbers from 1 to 65535 separated by commas, not"
+	for p in 0 65536 80,80 1,2,3,4,5,6,7,8,9 "80," ,80 80,,81 http \
+		 "80 81" +80; do
+		expect_error 1 "$ports '$p'$see" slhttpd set ports "$p"
+	done
+	expect_error 1 "Error: invalid must be 'drop' or 'rst', not 'reset'$see" \
+		slhttpd set invalid reset
+	for r in 9 86401 1m ""; do
+		expect_error 1 "Error: rotate must be a number of seconds from 10 to 86400, not '$r'$see" \
+			slhttpd set rotate "$r"
+	done
+	addrs="Error: addresses must be 'any' or up to 8 distinct IPv4 and 8 distinct IPv6 addresses separated by commas, not"
+	for a in "" 1.2.3 1.2.3.4,1.2.3.4 ::1,::0:1 x.test "1.2.3.4 5.6.7.8" \
+		 1,2,3,4,5,6,7,8,9 "1.1.1.1,1.1.1.2,1.1.1.3,1.1.1.4,1.1.1.5,1.1.1.6,1.1.1.7,1.1.1.8,1.1.1.9"; do
+		expect_error 1 "$addrs '$a'$see" slhttpd set addresses "$a"
+	done
+	expect_error 1 "Error: date must be 'on' or 'off', not '1'$see" \
+		slhttpd set date 1
+	expect_error 1 "Error: 'date' given twice$see" \
+		slhttpd set date on date off
+	# one bad value: nothing is written
+	expect_error 1 "Error: date must be 'on' or 'off', not 'yes'$see" \
+		slhttpd set ports 81 date yes
+	expect_file "$SLH/ports" "80 8080"
+}
+
+t_slh_set_refused() {
+	chmod 444 "$SLH/rotate"
+	ndivctl_unprivileged slhttpd set rotate 60
+	expect_rc 3
+	expect_err "Error: slhttpd: cannot set rotate to '60': Permission denied; run ndivctl as root"
+}
+
+t_slh_object_list() {
+	ndivctl slhttpd object list
+	expect_rc 0
+	expect_out "index  path /index.html  status 200  size 1234  enabled yes  type text/html; charset=utf-8
+old    path /old.html    status 301  size 0     enabled no   type text/plain  location http://x.test/new"
+	ndivctl sl o
+	expect_rc 0
+	[ "$(wc -l <"$OUT")" -eq 2 ] || fail "'object' is not 'object list'"
+	rm -rf "$SLH/objects/index" "$SLH/objects/old"
+	ndivctl slhttpd object list
+	expect_rc 0
+	expect_out ""
+}
+
+t_slh_object_list_json() {
+	ndivctl -j slhttpd object list
+	expect_rc 0
+	json_check 'd[0] == {"name": "index", "path": "/index.html", "type": "text/html; charset=utf-8", "status": 200, "location": None, "size": 1234, "enabled": True}'
+	json_check 'd[1]["location"] == "http://x.test/new" and d[1]["enabled"] is False'
+	rm -rf "$SLH/objects/index" "$SLH/objects/old"
+	ndivctl -j slhttpd object list
+	expect_rc 0
+	expect_out "[]"
+}
+
+t_slh_object_add_errors() {
+	see="; see 'ndivctl slhttpd help'"
+	echo hello >"$TMP/body"
+	expect_error 1 "Error: 'object add' needs a NAME$see" \
+		slhttpd object add
+	expect_error 1 "Error: 'object add' needs a NAME before 'path'$see" \
+		slhttpd object add path /x file "$TMP/body"
+	name="Error: an object name is 1 to 64 letters, digits, '.', '_' or '-', not starting with '.', not"
+	for n in ../x .hidden "a b" "$(printf '%065d' 0)"; do
+		expect_error 1 "$name '$n'$see" \
+			slhttpd object add "$n" path /x file "$TMP/body"
+	done
+	expect_error 1 "Error: 'object add' needs 'path PATH'$see" \
+		slhttpd object add x file "$TMP/body"
+	expect_error 1 "Error: 'object add' needs 'file FILE'$see" \
+		slhttpd object add x path /x
+	for p in x "/a b" "/a?b" "/a#b" "/$(printf "%0${PATH_MAX}d" 0)"; do
+		expect_error 1 "Error: path must start with '/' and be at most $PATH_MAX visible ASCII characters without '?' or '#', not '$p'$see" \
+			slhttpd object add x path "$p" file "$TMP/body"
+	done
+	long=$(printf "%0$((TYPE_MAX + 1))d" 0)
+	for t in "" "$long" "$(printf 'a\tb')"; do
+		expect_error 1 "Error: type must be 1 to $TYPE_MAX printable ASCII characters, not '$t'$see" \
+			slhttpd object add x path /x type "$t" file "$TMP/body"
+	done
+	for c in 199 600 2xx; do
+		expect_error 1 "Error: status must be a number from 200 to 599, not '$c'$see" \
+			slhttpd object add x path /x status "$c" file "$TMP/body"
+	done
+	long=$(printf "%0$((LOC_MAX + 1))d" 0)
+	for l in "a b" "$long"; do
+		expect_error 1 "Error: location must be at most $LOC_MAX visible ASCII characters, not '$l'$see" \
+			slhttpd object add x path /x location "$l" file "$TMP/body"
+	done
+	[ "$(ls "$SLH/objects")" = "index
+old" ] || fail "an object was made"
+}
+
+t_slh_object_add_refused() {
+	echo hello >"$TMP/body"
+	expect_error 3 "Error: index: object exists; delete it first with 'ndivctl slhttpd object del index'" \
+		slhttpd object add index path /x file "$TMP/body"
+	expect_error 2 "Error: $TMP/none: cannot read: No such file or directory" \
+		slhttpd object add x path /x file "$TMP/none"
+	head -c 524289 /dev/zero >"$TMP/big"
+	expect_error 3 "Error: $TMP/big: larger than 524288 bytes, the most an object may have" \
+		slhttpd object add x path /x file "$TMP/big"
+	[ "$(ls "$SLH/objects")" = "index
+old" ] || fail "an object was made"
+	# configfs would have made the attributes; here mkdir makes none, so
+	# writing path fails and ndivctl must remove the directory again
+	expect_error 2 "Error: x: cannot set path to '/x': No such file or directory" \
+		slhttpd object add x path /x file "$TMP/body"
+	[ ! -e "$SLH/objects/x" ] || fail "failed add left its directory"
+}
+
+t_slh_object_del() {
+	mkdir "$SLH/objects/empty"
+	ndivctl slhttpd object del empty
+	expect_rc 0
+	expect_out ""
+	expect_err ""
+	[ ! -e "$SLH/objects/empty" ] || fail "not deleted"
+	expect_error 2 "Error: nope: no such object; 'ndivctl slhttpd object list' shows the objects" \
+		slhttpd object delete nope
+	expect_error 1 "Error: 'object del' needs a NAME; see 'ndivctl slhttpd help'" \
+		slhttpd object del
+	expect_error 1 "Error: unknown argument 'x'; see 'ndivctl slhttpd help'" \
+		slhttpd object del index x
+}
+
+t_slh_stats() {
+	ndivctl slhttpd stats
+	expect_rc 0
+	[ "$(head -n 1 "$OUT")" = "slhttpd:" ] || fail "no header"
+	# shellcheck disable=SC2086,SC2116 # the list on one line
+	[ "$(sed -n '2,$s/^     \([a-z0-9_]*\): .*/\1/p' "$OUT" | tr '\n' ' ')" = "$(echo $SLH_COUNTERS) " ] ||
+		fail "counters not in the kernel's order"
+	expect_out_has "     pass: 1"
+	expect_out_has "     emit_fail: 21"
+	expect_out_has "     old_key: $U64_MAX"
+	echo 7 >"$SLH_STATS/zz_new"
+	echo 8 >"$SLH_STATS/aa_new"
+	ndivctl slhttpd stats show
+	expect_rc 0
+	[ "$(tail -n 3 "$OUT" | tr -d ' \n')" = "old_key:${U64_MAX}aa_new:8zz_new:7" ] ||
+		fail "unknown counters not last, by name"
+}
+
+t_slh_stats_json() {
+	ndivctl -j slhttpd stats
+	expect_rc 0
+	# shellcheck disable=SC2086 # one argument per counter
+	json_check 'list(d) == a' $SLH_COUNTERS
+	json_check 'd["pass"] == 1 and d["resp_2xx"] == 13 and d["old_key"] == 2**64 - 1'
+}
+
+t_slh_stats_bad_counter() {
+	echo garbage >"$SLH_STATS/syn"
+	expect_error 3 "Error: slhttpd: cannot read counter syn: Invalid argument" \
+		slhttpd stats
+}
+
 CASES="
 t_version		-V prints the version
 t_help			help, -h and OBJECT help print the usage
@@ -522,6 +834,22 @@ t_stats_queues_json	stats queues -j: queues sorted, sum to totals
 t_stats_queues_text	stats queues: ethtool -S style names
 t_stats_idle_dev	stats dev DEV shows an idle device
 t_stats_bad_counter	a malformed counter: exit 3
+t_slh_help		slhttpd help, usage in the top-level help
+t_slh_not_loaded	slhttpd not loaded: exit 2, modprobe hint
+t_slh_no_configfs_dir	slhttpd loaded, no configfs dir: exit 2
+t_slh_show		slhttpd show, default command
+t_slh_show_json		slhttpd show -j: numbers, lists, booleans
+t_slh_set		slhttpd set writes what is given, kernel syntax
+t_slh_set_errors	slhttpd set checks every value before writing
+t_slh_set_refused	slhttpd set, permission denied: exit 3
+t_slh_object_list	slhttpd object list: aligned, by name
+t_slh_object_list_json	slhttpd object list -j
+t_slh_object_add_errors	slhttpd object add checks arguments first
+t_slh_object_add_refused	object add: exists, no file, too big, undo
+t_slh_object_del	slhttpd object del, no such object
+t_slh_stats		slhttpd stats: kernel order, unknown last
+t_slh_stats_json	slhttpd stats -j: one object, u64 exact
+t_slh_stats_bad_counter	slhttpd stats, malformed counter: exit 3
 "
 
 echo "KTAP version 1"

@@ -1,0 +1,540 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * slhttpd.ko: the stateless in-driver HTTP responder as the ndiv app
+ * "slhttpd" (Documentation/slhttpd.rst).
+ *
+ * This file is the kernel side around the portable engine (engine.h): the
+ * per-frame handler, the cookie keys and their rotation, the counters in
+ * /sys/kernel/ndiv/slhttpd/stats/, the per-device bindings and the
+ * emitter for responses of several segments. The configuration
+ * (/sys/kernel/config/slhttpd) is in configfs.c.
+ *
+ * The data path, slhttpd_rx(), runs in NAPI (softirq) context with BH
+ * disabled, which is an RCU read-side section. It takes no lock and
+ * allocates nothing for an answer of one frame: it reads snapshots of the
+ * configuration, the keys and the objects that the control path publishes
+ * with RCU, and counts in per-CPU counters.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kobject.h>
+#include <linux/module.h>
+#include <linux/ndiv.h>
+#include <linux/netdevice.h>
+#include <linux/percpu.h>
+#include <linux/random.h>
+#include <linux/skbuff.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+#include <linux/timekeeping.h>
+#include <linux/workqueue.h>
+
+#include "slhttpd.h"
+
+DEFINE_MUTEX(slhttpd_mutex);
+
+struct slh_config slhttpd_cfg = {
+	.ports = { 80 },
+	.nr_ports = 1,
+	.invalid = SLH_INVALID_DROP,
+	.date = 1,
+};
+
+unsigned int slhttpd_rotate = SLHTTPD_ROTATE_DEFAULT;
+
+/* The two cookie keys, replaced together: rx always sees a matching pair. */
+struct slhttpd_keys {
+	struct ndiv_siphash_key key[2];	/* [0] current, [1] previous */
+	struct rcu_head rcu;
+};
+
+static struct slhttpd_keys __rcu *slhttpd_keys;
+static struct slhttpd_objs __rcu *slhttpd_objs;
+/* SLH_CNT_NR counters per CPU, written only by rx on that CPU */
+static u64 __percpu *slhttpd_cnt;
+
+/* One binding's copy of the configuration, with its device's MTU. */
+struct slhttpd_cfg_copy {
+	struct slh_config cfg;
+	struct rcu_head rcu;
+};
+
+/* The app's priv for one bound device. */
+struct slhttpd_binding {
+	struct net_device *dev;
+	struct slhttpd_cfg_copy __rcu *cfg;
+	/* under slhttpd_mutex */
+	struct slhttpd_cfg_copy *next;	/* staged by slhttpd_set_config */
+	struct list_head node;		/* in slhttpd_bindings */
+};
+
+static LIST_HEAD(slhttpd_bindings);
+
+/* ---- data path (softirq, RCU read side) ---------------------------- */
+
+/*
+ * The emitter of one received frame, on slhttpd_rx()'s stack. Buffers the
+ * engine took but did not send are freed when it returns, so a buffer
+ * cannot leak whatever the engine does.
+ */
+struct slhttpd_emit {
+	struct net_device *dev;
+	struct sk_buff_head pending;
+	u64 *cnt;
+};
+
+static uint8_t *slhttpd_emit_get(void *ctx, uint32_t cap, void **handle)
+{
+	struct slhttpd_emit *em = ctx;
+	struct sk_buff *skb;
+
+	skb = ndiv_emit_alloc(em->dev, cap);
+	if (unlikely(!skb))
+		return NULL;
+	__skb_queue_tail(&em->pending, skb);
+	*handle = skb;
+	return skb->data;
+}
+
+static int slhttpd_emit_send(void *ctx, void *handle, uint32_t len)
+{
+	struct slhttpd_emit *em = ctx;
+	struct sk_buff *skb = handle;
+
+	__skb_unlink(skb, &em->pending);
+	if (unlikely(!len)) {
+		ndiv_emit_discard(skb);
+		return 0;
+	}
+	/* The device or its qdisc refused the segment (queue full, down). */
+	return ndiv_emit_xmit(skb, len) ? -1 : 0;
+}
+
+static void slhttpd_emit_purge(struct slhttpd_emit *em)
+{
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(&em->pending)))
+		ndiv_emit_discard(skb);
+}
+
+/* The static object at exactly this path, valid until rx returns. */
+static const struct slh_object *slhttpd_lookup(void *ctx, const uint8_t *path,
+					       uint16_t len)
+{
+	const struct slhttpd_objs *objs = rcu_dereference_bh(slhttpd_objs);
+	unsigned int lo = 0, hi, mid;
+	const struct slhttpd_obj_data *d;
+	int c;
+
+	if (!objs)
+		return NULL;
+	hi = objs->nr;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		d = objs->v[mid];
+		c = slhttpd_path_cmp(d->path, d->path_len, path, len);
+		if (!c)
+			return &d->obj;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/*
+ * ndiv rx handler: NAPI (softirq) context, BH disabled, which is the RCU
+ * read side every snapshot below is protected by. Possibly on several
+ * CPUs at once; the counters are this CPU's.
+ */
+static int slhttpd_rx(struct ndiv_frame *f, void *priv)
+{
+	struct slhttpd_binding *sb = priv;
+	const struct slhttpd_keys *keys = rcu_dereference_bh(slhttpd_keys);
+	struct slhttpd_emit em = {
+		.dev = sb->dev,
+		.cnt = this_cpu_ptr(slhttpd_cnt),
+	};
+	const struct slh_emitter emitter = {
+		.get = slhttpd_emit_get,
+		.send = slhttpd_emit_send,
+		.ctx = &em,
+	};
+	const struct slh_env env = {
+		.cfg = &rcu_dereference_bh(sb->cfg)->cfg,
+		.key = { &keys->key[0], &keys->key[1] },
+		.now = ktime_get_real_seconds(),
+		.lookup = slhttpd_lookup,
+		.emit = &emitter,
+		.cnt = em.cnt,
+	};
+	int verdict;
+
+	__skb_queue_head_init(&em.pending);
+	verdict = slh_handle(&env, f);
+	if (unlikely(!skb_queue_empty(&em.pending)))
+		slhttpd_emit_purge(&em);
+	return verdict;
+}
+
+/* ---- cookie keys (process context) ----------------------------------- */
+
+/* A new pair: a random current key, @old's current one as previous. */
+static struct slhttpd_keys *slhttpd_keys_new(const struct slhttpd_keys *old)
+{
+	struct slhttpd_keys *k;
+	u8 bytes[16];
+
+	k = kmalloc(sizeof(*k), GFP_KERNEL);
+	if (!k)
+		return NULL;
+	get_random_bytes(bytes, sizeof(bytes));
+	ndiv_siphash_setkey(&k->key[0], bytes);
+	memzero_explicit(bytes, sizeof(bytes));
+	k->key[1] = old ? old->key[0] : k->key[0];
+	return k;
+}
+
+static void slhttpd_rotate_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(slhttpd_rotate_work, slhttpd_rotate_fn);
+
+/* The delay to the next rotation, in jiffies. */
+static unsigned long slhttpd_rotate_delay(void)
+{
+	return (unsigned long)slhttpd_rotate * HZ;
+}
+
+/*
+ * Every slhttpd_rotate seconds, on the system workqueue: previous :=
+ * current, current := random. Connections validated by the previous key
+ * are moved to the new one by the engine; those idle for two periods are
+ * forgotten (Documentation/slhttpd.rst).
+ */
+static void slhttpd_rotate_fn(struct work_struct *work)
+{
+	struct slhttpd_keys *old, *k;
+	unsigned long delay;
+
+	mutex_lock(&slhttpd_mutex);
+	old = rcu_dereference_protected(slhttpd_keys,
+					lockdep_is_held(&slhttpd_mutex));
+	k = slhttpd_keys_new(old);
+	if (k) {
+		rcu_assign_pointer(slhttpd_keys, k);
+		kfree_rcu(old, rcu);
+		delay = slhttpd_rotate_delay();
+	} else {
+		/* No memory: keep the keys, try again soon. */
+		delay = SLHTTPD_ROTATE_MIN * HZ;
+	}
+	schedule_delayed_work(&slhttpd_rotate_work, delay);
+	mutex_unlock(&slhttpd_mutex);
+}
+
+/* A new period starts now. Context: process, slhttpd_mutex held. */
+void slhttpd_set_rotate(unsigned int secs)
+{
+	lockdep_assert_held(&slhttpd_mutex);
+	slhttpd_rotate = secs;
+	mod_delayed_work(system_wq, &slhttpd_rotate_work,
+			 slhttpd_rotate_delay());
+}
+
+/* ---- configuration and bindings (process context) -------------------- */
+
+static struct slhttpd_cfg_copy *slhttpd_cfg_copy(const struct slh_config *cfg,
+						 const struct net_device *dev)
+{
+	struct slhttpd_cfg_copy *c;
+
+	c = kmalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return NULL;
+	c->cfg = *cfg;
+	c->cfg.mtu = min_t(unsigned int, READ_ONCE(dev->mtu), U16_MAX);
+	return c;
+}
+
+/* Publish @c for @sb's rx; the copy it replaces goes after a grace period. */
+static void slhttpd_publish(struct slhttpd_binding *sb,
+			    struct slhttpd_cfg_copy *c)
+{
+	struct slhttpd_cfg_copy *old;
+
+	old = rcu_replace_pointer(sb->cfg, c, lockdep_is_held(&slhttpd_mutex));
+	kfree_rcu(old, rcu);
+}
+
+/**
+ * slhttpd_set_config - make @cfg the configuration of every binding
+ * @cfg: the new configuration; its mtu is ignored (each binding has its
+ *	device's)
+ *
+ * All or nothing: the copies are allocated before any is published.
+ * Context: process, slhttpd_mutex held. Return: 0 or -ENOMEM.
+ */
+int slhttpd_set_config(const struct slh_config *cfg)
+{
+	struct slhttpd_binding *sb;
+
+	lockdep_assert_held(&slhttpd_mutex);
+	list_for_each_entry(sb, &slhttpd_bindings, node) {
+		sb->next = slhttpd_cfg_copy(cfg, sb->dev);
+		if (!sb->next)
+			goto nomem;
+	}
+	slhttpd_cfg = *cfg;
+	list_for_each_entry(sb, &slhttpd_bindings, node) {
+		slhttpd_publish(sb, sb->next);
+		sb->next = NULL;
+	}
+	return 0;
+nomem:
+	list_for_each_entry(sb, &slhttpd_bindings, node) {
+		kfree(sb->next);
+		sb->next = NULL;
+	}
+	return -ENOMEM;
+}
+
+/*
+ * Publish @objs (may be NULL) as the set of objects rx looks up; the set
+ * it replaces is freed after a grace period (the objects in it are their
+ * owners' to free). Context: process, slhttpd_mutex held.
+ */
+void slhttpd_set_objects(struct slhttpd_objs *objs)
+{
+	struct slhttpd_objs *old;
+
+	old = rcu_replace_pointer(slhttpd_objs, objs,
+				  lockdep_is_held(&slhttpd_mutex));
+	if (old)
+		kvfree_rcu(old, rcu);
+}
+
+/*
+ * Withdraw the published set and wait until rx can no longer see it, so
+ * that the caller may change it in place before publishing it again. For
+ * when there is no memory for a new set. Context: process (sleeps),
+ * slhttpd_mutex held.
+ */
+struct slhttpd_objs *slhttpd_take_objects(void)
+{
+	struct slhttpd_objs *old;
+
+	old = rcu_replace_pointer(slhttpd_objs, NULL,
+				  lockdep_is_held(&slhttpd_mutex));
+	synchronize_rcu();
+	return old;
+}
+
+/* ndiv bind: process context, RTNL and ndiv's mutex held. */
+static int slhttpd_bind(struct net_device *dev, void **priv)
+{
+	struct slhttpd_binding *sb;
+	struct slhttpd_cfg_copy *c;
+
+	sb = kzalloc(sizeof(*sb), GFP_KERNEL);
+	if (!sb)
+		return -ENOMEM;
+	sb->dev = dev;
+	mutex_lock(&slhttpd_mutex);
+	c = slhttpd_cfg_copy(&slhttpd_cfg, dev);
+	if (!c) {
+		mutex_unlock(&slhttpd_mutex);
+		kfree(sb);
+		return -ENOMEM;
+	}
+	RCU_INIT_POINTER(sb->cfg, c);
+	list_add_tail(&sb->node, &slhttpd_bindings);
+	mutex_unlock(&slhttpd_mutex);
+	*priv = sb;
+	return 0;
+}
+
+/*
+ * ndiv unbind: process context, after the core's grace period, so no CPU
+ * is in slhttpd_rx() for this binding and its copy can go at once.
+ */
+static void slhttpd_unbind(struct net_device *dev, void *priv)
+{
+	struct slhttpd_binding *sb = priv;
+	struct slhttpd_cfg_copy *c;
+
+	mutex_lock(&slhttpd_mutex);
+	list_del(&sb->node);
+	c = rcu_dereference_protected(sb->cfg, lockdep_is_held(&slhttpd_mutex));
+	mutex_unlock(&slhttpd_mutex);
+	kfree(c);
+	kfree(sb);
+}
+
+/* NETDEV_CHANGEMTU (RTNL held): segments must follow the new MTU. */
+static int slhttpd_netdev_event(struct notifier_block *nb,
+				unsigned long event, void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct slhttpd_binding *sb;
+	struct slhttpd_cfg_copy *c;
+
+	if (event != NETDEV_CHANGEMTU)
+		return NOTIFY_DONE;
+	mutex_lock(&slhttpd_mutex);
+	list_for_each_entry(sb, &slhttpd_bindings, node) {
+		if (sb->dev != dev)
+			continue;
+		c = slhttpd_cfg_copy(&slhttpd_cfg, dev);
+		if (c)
+			slhttpd_publish(sb, c);
+		else
+			netdev_warn(dev, "slhttpd: no memory to follow the MTU change; bind slhttpd again\n");
+	}
+	mutex_unlock(&slhttpd_mutex);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block slhttpd_netdev_nb = {
+	.notifier_call = slhttpd_netdev_event,
+};
+
+static struct ndiv_app slhttpd_app = {
+	.name = "slhttpd",
+	.owner = THIS_MODULE,
+	.rx = slhttpd_rx,
+	.bind = slhttpd_bind,
+	.unbind = slhttpd_unbind,
+};
+
+/* ---- counters: /sys/kernel/ndiv/slhttpd/stats/<name> ------------------ */
+
+struct slhttpd_stat_attr {
+	struct kobj_attribute attr;
+	unsigned int idx;		/* enum slh_counter */
+};
+
+static struct slhttpd_stat_attr slhttpd_stat_attrs[SLH_CNT_NR];
+static struct attribute *slhttpd_stat_ptrs[SLH_CNT_NR + 1];
+static const struct attribute_group slhttpd_stats_group = {
+	.name = "stats",
+	.attrs = slhttpd_stat_ptrs,
+};
+
+static struct kobject *slhttpd_kobj;
+
+/*
+ * The sum over all CPUs. Lockless: each CPU's counter is a u64 only its
+ * rx writes, read whole on 64-bit CPUs (a 32-bit CPU may see a torn
+ * value while it counts).
+ */
+static ssize_t slhttpd_stat_show(struct kobject *kobj,
+				 struct kobj_attribute *attr, char *buf)
+{
+	const struct slhttpd_stat_attr *sa =
+		container_of(attr, struct slhttpd_stat_attr, attr);
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(slhttpd_cnt, cpu)[sa->idx]);
+	return sysfs_emit(buf, "%llu\n", sum);
+}
+
+static int slhttpd_sysfs_init(void)
+{
+	struct slhttpd_stat_attr *sa;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < SLH_CNT_NR; i++) {
+		sa = &slhttpd_stat_attrs[i];
+		sysfs_attr_init(&sa->attr.attr);
+		sa->attr.attr.name = slh_counter_names[i];
+		sa->attr.attr.mode = 0444;
+		sa->attr.show = slhttpd_stat_show;
+		sa->idx = i;
+		slhttpd_stat_ptrs[i] = &sa->attr.attr;
+	}
+	slhttpd_kobj = kobject_create_and_add("slhttpd", ndiv_sysfs_kobj());
+	if (!slhttpd_kobj)
+		return -ENOMEM;
+	err = sysfs_create_group(slhttpd_kobj, &slhttpd_stats_group);
+	if (err)
+		kobject_put(slhttpd_kobj);
+	return err;
+}
+
+static void slhttpd_sysfs_exit(void)
+{
+	sysfs_remove_group(slhttpd_kobj, &slhttpd_stats_group);
+	kobject_put(slhttpd_kobj);
+}
+
+/* ---- module ---------------------------------------------------------- */
+
+static int __init slhttpd_init(void)
+{
+	struct slhttpd_keys *keys;
+	int err;
+
+	slhttpd_cnt = __alloc_percpu(sizeof(u64) * SLH_CNT_NR,
+				     __alignof__(u64));
+	if (!slhttpd_cnt)
+		return -ENOMEM;
+	keys = slhttpd_keys_new(NULL);
+	if (!keys) {
+		err = -ENOMEM;
+		goto free_cnt;
+	}
+	RCU_INIT_POINTER(slhttpd_keys, keys);
+	err = slhttpd_sysfs_init();
+	if (err)
+		goto free_keys;
+	err = register_netdevice_notifier(&slhttpd_netdev_nb);
+	if (err)
+		goto del_sysfs;
+	err = ndiv_register_app(&slhttpd_app);
+	if (err)
+		goto del_notifier;
+	schedule_delayed_work(&slhttpd_rotate_work, slhttpd_rotate_delay());
+	/* Last: from here on, objects made in configfs pin the module. */
+	err = slhttpd_configfs_init();
+	if (err)
+		goto del_app;
+	return 0;
+
+del_app:
+	cancel_delayed_work_sync(&slhttpd_rotate_work);
+	/* Unbinds, and waits for rx, should it have been bound meanwhile. */
+	ndiv_unregister_app(&slhttpd_app);
+del_notifier:
+	unregister_netdevice_notifier(&slhttpd_netdev_nb);
+del_sysfs:
+	slhttpd_sysfs_exit();
+free_keys:
+	/* The work may have rotated them: free what is published now. */
+	kfree(rcu_dereference_protected(slhttpd_keys, true));
+free_cnt:
+	free_percpu(slhttpd_cnt);
+	return err;
+}
+
+static void __exit slhttpd_exit(void)
+{
+	/* Objects pin the module, so there is none left to withdraw. */
+	slhttpd_configfs_exit();
+	/* A bound app pins the module too: no binding, no rx running. */
+	ndiv_unregister_app(&slhttpd_app);
+	cancel_delayed_work_sync(&slhttpd_rotate_work);
+	unregister_netdevice_notifier(&slhttpd_netdev_nb);
+	slhttpd_sysfs_exit();
+	kvfree(rcu_dereference_protected(slhttpd_objs, true));
+	kfree(rcu_dereference_protected(slhttpd_keys, true));
+	free_percpu(slhttpd_cnt);
+}
+
+module_init(slhttpd_init);
+module_exit(slhttpd_exit);
+MODULE_DESCRIPTION("slhttpd: stateless in-driver HTTP responder (ndiv app)");
+MODULE_LICENSE("GPL");
