@@ -99,49 +99,62 @@ void slh_http_date(int64_t t, char out[SLH_DATE_LEN])
 	memcpy(out + 25, " GMT", 4);
 }
 
-void slh_resp_synth(struct slh_resp *r, uint16_t status, uint32_t size)
+static void slh_resp_init(struct slh_resp *r, uint16_t status)
 {
 	memset(r, 0, sizeof(*r));
+	if (status < 100 || status > 599)
+		status = 500;
 	r->status = status;
+	r->reason = slh_reason(status);
+	r->reason_len = (uint8_t)strlen(r->reason);
+}
+
+void slh_resp_synth(struct slh_resp *r, uint16_t status, uint32_t size)
+{
+	slh_resp_init(r, status);
 	r->body_len = size;
 }
 
+/*
+ * The object's lengths are clamped to what a header can hold, so that a
+ * header stays below SLH_RESP_HDR_MAX whatever the object says.
+ */
 void slh_resp_object(struct slh_resp *r, const struct slh_object *obj)
 {
-	memset(r, 0, sizeof(*r));
+	slh_resp_init(r, obj->status);
 	r->obj = obj;
-	r->status = obj->status;
 	r->body_len = obj->body_len;
 }
 
 /* Error bodies are "<code> <reason>\n". */
 void slh_resp_error(struct slh_resp *r, uint16_t status)
 {
-	memset(r, 0, sizeof(*r));
-	r->status = status;
+	slh_resp_init(r, status);
 	r->conn = SLH_CONN_CLOSE;
 	r->error = 1;
-	r->body_len = (uint32_t)(4 + strlen(slh_reason(status)) + 1);
+	r->body_len = 4u + r->reason_len + 1;
 }
 
-/* A bounded writer: counts every byte, stores those that fit. */
+/*
+ * A header writer. Without a buffer it only counts. With one, the caller
+ * guarantees room for the whole header: its length is bounded by
+ * construction (reason phrases, a 3-digit status, a 10-digit length, type
+ * and location lengths clamped in slh_resp_object(), 15 bytes of padding)
+ * to less than SLH_RESP_HDR_MAX.
+ */
 struct slh_out {
 	uint8_t *buf;
-	uint32_t len, cap;
+	uint32_t len;
 };
 
-static void slh_out_mem(struct slh_out *o, const void *p, uint32_t n)
+static inline void slh_out_mem(struct slh_out *o, const void *p, uint32_t n)
 {
-	if (o->len < o->cap)
-		memcpy(o->buf + o->len, p,
-		       n < o->cap - o->len ? n : o->cap - o->len);
+	if (o->buf)
+		memcpy(o->buf + o->len, p, n);
 	o->len += n;
 }
 
-static void slh_out_str(struct slh_out *o, const char *s)
-{
-	slh_out_mem(o, s, (uint32_t)strlen(s));
-}
+#define slh_out_lit(o, s)	slh_out_mem(o, s, sizeof(s) - 1)
 
 static void slh_out_uint(struct slh_out *o, uint32_t v)
 {
@@ -158,14 +171,19 @@ static void slh_out_uint(struct slh_out *o, uint32_t v)
 static const char *slh_type(const struct slh_resp *r, uint32_t *len)
 {
 	if (r->obj && r->obj->type_len) {
-		*len = r->obj->type_len;
+		*len = r->obj->type_len < SLH_OBJ_TYPE_MAX ?
+		       r->obj->type_len : SLH_OBJ_TYPE_MAX;
 		return r->obj->type;
 	}
 	*len = 10;
 	return "text/plain";
 }
 
-/* Format the header of r into o; the layout is fixed by r alone. */
+/*
+ * Format the header of r into o; the layout is fixed by r alone. A writer
+ * without a buffer only counts, and then the date, whose length is fixed,
+ * is not formatted.
+ */
 static void slh_resp_hdr(const struct slh_resp *r, struct slh_out *o)
 {
 	static const char pad[SLH_RESP_PAD_MAX] = "xxxxxxxxxxxxxxx";
@@ -173,42 +191,45 @@ static void slh_resp_hdr(const struct slh_resp *r, struct slh_out *o)
 	const char *type;
 	uint32_t type_len;
 
-	slh_out_str(o, "HTTP/1.1 ");
+	slh_out_lit(o, "HTTP/1.1 ");
 	slh_out_uint(o, r->status);
-	slh_out_str(o, " ");
-	slh_out_str(o, slh_reason(r->status));
-	slh_out_str(o, "\r\nServer: slhttpd\r\n");
+	slh_out_lit(o, " ");
+	slh_out_mem(o, r->reason, r->reason_len);
+	slh_out_lit(o, "\r\nServer: slhttpd\r\n");
 	if (r->date) {
-		slh_http_date(r->now, date);
-		slh_out_str(o, "Date: ");
+		if (o->buf)
+			slh_http_date(r->now, date);
+		slh_out_lit(o, "Date: ");
 		slh_out_mem(o, date, SLH_DATE_LEN);
-		slh_out_str(o, "\r\n");
+		slh_out_lit(o, "\r\n");
 	}
 	type = slh_type(r, &type_len);
-	slh_out_str(o, "Content-Type: ");
+	slh_out_lit(o, "Content-Type: ");
 	slh_out_mem(o, type, type_len);
-	slh_out_str(o, "\r\nContent-Length: ");
+	slh_out_lit(o, "\r\nContent-Length: ");
 	slh_out_uint(o, r->body_len);
-	slh_out_str(o, "\r\n");
+	slh_out_lit(o, "\r\n");
 	if (r->obj && r->obj->location_len) {
-		slh_out_str(o, "Location: ");
-		slh_out_mem(o, r->obj->location, r->obj->location_len);
-		slh_out_str(o, "\r\n");
+		slh_out_lit(o, "Location: ");
+		slh_out_mem(o, r->obj->location,
+			    r->obj->location_len < SLH_OBJ_LOCATION_MAX ?
+			    r->obj->location_len : SLH_OBJ_LOCATION_MAX);
+		slh_out_lit(o, "\r\n");
 	}
 	if (r->status == 405)
-		slh_out_str(o, "Allow: GET, HEAD\r\n");
+		slh_out_lit(o, "Allow: GET, HEAD\r\n");
 	if (r->conn == SLH_CONN_CLOSE)
-		slh_out_str(o, "Connection: close\r\n");
+		slh_out_lit(o, "Connection: close\r\n");
 	else if (r->conn == SLH_CONN_KEEPALIVE)
-		slh_out_str(o, "Connection: keep-alive\r\n");
-	slh_out_str(o, "X-Pad: ");
+		slh_out_lit(o, "Connection: keep-alive\r\n");
+	slh_out_lit(o, "X-Pad: ");
 	slh_out_mem(o, pad, r->pad);
-	slh_out_str(o, "\r\n\r\n");
+	slh_out_lit(o, "\r\n\r\n");
 }
 
 void slh_resp_measure(struct slh_resp *r)
 {
-	struct slh_out o = { NULL, 0, 0 };
+	struct slh_out o = { NULL, 0 };
 	uint8_t pad = r->pad;
 
 	r->pad = 0;
@@ -220,24 +241,29 @@ void slh_resp_measure(struct slh_resp *r)
 static void slh_resp_body(const struct slh_resp *r, uint32_t off,
 			  uint8_t *dst, uint32_t len)
 {
-	uint32_t i;
+	uint32_t i, n;
 
 	if (r->obj) {
 		memcpy(dst, r->obj->body + off, len);
 	} else if (r->error) {
-		struct slh_out o = { NULL, 0, 0 };
-		uint8_t text[64];
+		uint8_t text[48];
+		struct slh_out o = { text, 0 };
 
-		o.buf = text;
-		o.cap = sizeof(text);
 		slh_out_uint(&o, r->status);
-		slh_out_str(&o, " ");
-		slh_out_str(&o, slh_reason(r->status));
-		slh_out_str(&o, "\n");
+		slh_out_lit(&o, " ");
+		slh_out_mem(&o, r->reason, r->reason_len);
+		slh_out_lit(&o, "\n");
 		memcpy(dst, text + off, len);
 	} else {
-		for (i = 0; i < len; i++)
-			dst[i] = slh_synth_byte(off + i);
+		/* the pattern repeats every 64 bytes: copy it in runs */
+		while (len) {
+			i = off % 64;
+			n = 64 - i < len ? 64 - i : len;
+			memcpy(dst, slh_synth_pattern + i, n);
+			dst += n;
+			off += n;
+			len -= n;
+		}
 	}
 }
 
@@ -246,9 +272,17 @@ void slh_resp_copy(const struct slh_resp *r, uint32_t off, uint8_t *dst,
 {
 	uint32_t hlen = slh_resp_hdr_len(r);
 
-	if (off < hlen) {
+	if (!off && len >= hlen) {
+		struct slh_out o = { dst, 0 };
+
+		/* the usual case: the whole header, formatted in place */
+		slh_resp_hdr(r, &o);
+		dst += hlen;
+		off += hlen;
+		len -= hlen;
+	} else if (off < hlen) {
 		uint8_t hdr[SLH_RESP_HDR_MAX];
-		struct slh_out o = { hdr, 0, sizeof(hdr) };
+		struct slh_out o = { hdr, 0 };
 		uint32_t n = hlen - off < len ? hlen - off : len;
 
 		slh_resp_hdr(r, &o);

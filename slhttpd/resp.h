@@ -36,6 +36,8 @@ struct slh_resp {
 	uint8_t date;			/* send a Date header */
 	uint8_t error;			/* body is "<code> <reason>\n" */
 	uint16_t hlen0;			/* header bytes without padding */
+	uint8_t reason_len;
+	const char *reason;		/* slh_reason(status) */
 	int64_t now;			/* its value, seconds since the epoch */
 };
 
