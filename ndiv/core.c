@@ -182,6 +182,44 @@ static struct ndiv_binding *ndiv_binding_new(struct ndiv_dev *nd,
 	return b;
 }
 
+/*
+ * Features that make a native hook see merged frames: hardware GRO and
+ * LRO hand the driver one large frame for many segments (virtio_net's
+ * guest TSO, for instance), which hooked drivers pass to the stack unseen.
+ * As with XDP, they are off while an app is bound in native mode, and
+ * what ndiv turned off is turned back on when the last app is unbound.
+ * Context: RTNL held.
+ */
+#define NDIV_FEATURES_MERGING	(NETIF_F_GRO_HW | NETIF_F_LRO)
+
+static void ndiv_features_off(struct ndiv_dev *nd)
+{
+	struct net_device *dev = nd->dev;
+	netdev_features_t off = dev->features & NDIV_FEATURES_MERGING;
+
+	if (!off)
+		return;
+	dev->wanted_features &= ~off;
+	netdev_update_features(dev);
+	nd->features_off = off;
+	if (dev->features & off)
+		netdev_warn(dev, "ndiv: cannot turn off %pNF: merged frames go to the stack unseen\n",
+			    &off);
+}
+
+static void ndiv_features_restore(struct ndiv_dev *nd)
+{
+	struct net_device *dev = nd->dev;
+
+	if (!nd->features_off)
+		return;
+	if (dev->reg_state == NETREG_REGISTERED) {
+		dev->wanted_features |= nd->features_off;
+		netdev_update_features(dev);
+	}
+	nd->features_off = 0;
+}
+
 /**
  * ndiv_attach - bind an app to a device, or swap the bound app
  * @nd: the device
@@ -220,22 +258,26 @@ int ndiv_attach(struct ndiv_dev *nd, const char *name)
 			ndiv_generic_disable(nd);
 		return PTR_ERR(b);
 	}
+	if (!cur && !nd->generic)
+		ndiv_features_off(nd);
 	ndiv_binding_swap(slot, b);
 	return 0;
 }
 
 /*
- * Unbind whatever app is bound to nd. Context: process, ndiv_mutex held;
- * RTNL too in generic mode.
+ * Unbind whatever app is bound to nd. Context: process, RTNL and
+ * ndiv_mutex held.
  */
 void ndiv_detach(struct ndiv_dev *nd)
 {
 	struct ndiv_binding __rcu **slot = ndiv_slot(nd);
 
+	ASSERT_RTNL();
 	if (!slot)
 		return;
 	ndiv_generic_disable(nd);
 	ndiv_binding_swap(slot, NULL);
+	ndiv_features_restore(nd);
 }
 
 /*
@@ -358,8 +400,11 @@ void ndiv_port_unregister(struct ndiv_port *port)
 	mutex_lock(&ndiv_mutex);
 	ndiv_binding_swap(&port->binding, NULL);
 	nd = ndiv_find_dev(port->dev);
-	if (nd && nd->port == port)
+	if (nd && nd->port == port) {
 		nd->port = NULL;
+		/* the device is going away with its driver: nothing to restore */
+		nd->features_off = 0;
+	}
 	port->nd = NULL;
 	list_del(&port->node);
 	mutex_unlock(&ndiv_mutex);

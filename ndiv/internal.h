@@ -30,6 +30,8 @@ struct ndiv_dev {
 	struct kobject *stats_kobj;
 	struct kobject *queues_kobj;
 	struct kobject **qkobjs;	/* [nqueues], made on first bind */
+	/* receive features turned off while an app is bound natively */
+	netdev_features_t features_off;
 };
 
 extern struct mutex ndiv_mutex;
