@@ -645,21 +645,32 @@ static int slh_ctl(struct slh_ctx *cx, uint8_t flags, uint32_t ack,
 	return slh_tx(cx, &o, NULL, 0, 0);
 }
 
-/* A segment with payload at MID, END or CLOSED: a request resent. */
+/*
+ * A segment with payload at MID, END or CLOSED. At MID it is the request
+ * whose answer the client is missing the end of. At END or CLOSED the
+ * connection is over on our side: whatever the segment carries (the
+ * request answered, requests pipelined behind a closing one, the rest of
+ * one that was cut) will never get an answer, so all of it is
+ * acknowledged at once, FIN included, with a TSval whose C covers it, so
+ * that the client's next segment still validates.
+ */
 static int slh_owed(struct slh_ctx *cx)
 {
 	const struct slh_seg *s = &cx->seg;
+	struct slh_cstate *cn = &cx->conn;
+	uint32_t ack = s->seq + s->pay_len + !!(s->flags & SLH_TCP_FIN);
+	uint32_t tsval = slh_tsval(cn->c + s->pay_len,
+				   cn->x + (cn->s == SLH_S_END));
 	struct slh_request req;
-	uint32_t q, ack, tsval = cx->conn.ts ? s->opt.tsecr : 0;
-	int ret;
 
-	ret = slh_parse_request(cx->f->data + s->pay_off, s->pay_len, &req);
-	if (cx->conn.s == SLH_S_MID)
-		return ret == SLH_OK ? slh_resume(cx, &req) : NDIV_DROP;
-	q = ret == SLH_OK ? req.len : s->pay_len;
-	ack = s->seq + q + (q == s->pay_len && (s->flags & SLH_TCP_FIN));
+	if (cn->s == SLH_S_MID) {
+		if (slh_parse_request(cx->f->data + s->pay_off, s->pay_len,
+				      &req) != SLH_OK)
+			return NDIV_DROP;
+		return slh_resume(cx, &req);
+	}
 	slh_count(cx, SLH_CNT_REQ_ACKED);
-	if (cx->conn.s == SLH_S_END)
+	if (cn->s == SLH_S_END)
 		return slh_ctl(cx, SLH_TCP_ACK | SLH_TCP_FIN, ack, tsval);
 	return slh_ctl(cx, SLH_TCP_ACK, ack, tsval);
 }

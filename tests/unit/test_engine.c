@@ -858,6 +858,50 @@ static void fin_after_multi_segment(void)
 	outs_reset();
 }
 
+/*
+ * Requests pipelined behind one that closes, sent again by the client in
+ * pieces after our FIN: every piece is acknowledged, and the next piece
+ * still validates (C in TSval covers what was acknowledged).
+ */
+static void leftovers_after_close(void)
+{
+	static const char r1[] = "GET /?s=1 HTTP/1.1\r\nHost: h\r\n"
+				 "Connection: close\r\n\r\n";
+	static const char r2[] = "GET /?s=2 HTTP/1.1\r\nHost: h\r\n\r\n";
+	uint8_t both[256];
+	int i;
+
+	env_init();
+	cli_init(&cl, 4, 1);
+	KTAP_EXPECT(handshake(&cl) == 0);
+	memcpy(both, r1, strlen(r1));
+	memcpy(both + strlen(r1), r2, strlen(r2));
+	outs_reset();
+	send_seg(&cl, SLH_TCP_ACK, cl.snd_nxt, both, strlen(r1) + strlen(r2));
+	KTAP_EXPECT(nr_out == 1 && outs[0].seg.ack == cl.snd_nxt + strlen(r1));
+	cli_absorb(&cl);
+	KTAP_EXPECT(cl.fin_rcvd);
+	cl.snd_nxt += (uint32_t)strlen(r1);
+	/* r2 again in two pieces, the second with the FIN */
+	for (i = 0; i < 2; i++) {
+		size_t half = strlen(r2) / 2;
+		size_t n = i ? strlen(r2) - half : half;
+
+		outs_reset();
+		cl.tsval++;
+		send_seg(&cl, SLH_TCP_ACK | (i ? SLH_TCP_FIN : 0), cl.snd_nxt,
+			 r2 + (i ? half : 0), n);
+		KTAP_EXPECT(nr_out == 1 && outs[0].seg.ack ==
+			    cl.snd_nxt + n + i);
+		KTAP_EXPECT(nr_out == 1 && !outs[0].seg.pay_len);
+		cl.snd_nxt += (uint32_t)n;
+		if (nr_out)
+			cl.ts_recent = outs[0].seg.opt.tsval;
+	}
+	KTAP_EXPECT(cnt[SLH_CNT_COOKIE_BAD] == 0);
+	outs_reset();
+}
+
 static void http_date(void)
 {
 	char d[SLH_DATE_LEN + 1] = { 0 };
@@ -884,6 +928,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(key_rotation),
 	KTAP_CASE(fin_after_close),
 	KTAP_CASE(fin_after_multi_segment),
+	KTAP_CASE(leftovers_after_close),
 	KTAP_CASE(http_date),
 };
 
