@@ -2,31 +2,35 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # demo.sh - "make demo": boot the lab with the ndiv build of e1000e, bind
-# bench-reflect, send real UDP traffic from the host side and show what
-# the app did, counters included.
+# slhttpd, the stateless HTTP responder, and point real HTTP clients at it
+# from the host side: curl, wrk, ab. Then show what slhttpd and ndiv
+# counted.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 # shellcheck disable=SC2016
-exec "$top/tools/lab/ndiv-lab" run --nic e1000e --app bench-reflect -- sh -c '
+exec "$top/tools/lab/ndiv-lab" run --nic e1000e --app slhttpd -- sh -c '
 set -eu
-udp=$1
-echo "== guest links (ndivctl link show)"
+url=http://$NDIV_LAB_GUEST_IP
+echo "== guest links (ndivctl link show): slhttpd bound to the e1000e"
 $NDIV_LAB ndivctl link show
 echo
-echo "== 2000 UDP datagrams to $NDIV_LAB_GUEST_IP:9 and 1000 to" \
-	"[$NDIV_LAB_GUEST_IP6]:9 from host sockets;"
-echo "   bench-reflect mirrors them back from the driver:"
-/usr/bin/python3 "$udp" echo "$NDIV_LAB_GUEST_IP" 9 2000
-/usr/bin/python3 "$udp" echo "$NDIV_LAB_GUEST_IP6" 9 1000
+echo "== curl -v $url/?s=200 (synthetic object, 200 bytes):"
+echo "   answered from the driver, no socket in the guest"
+curl -sv --max-time 30 "$url/?s=200" 2>&1 | sed -n "/^[*<>]/p; /^[0-9a-zA-Z]/p"
 echo
-echo "== ping: ICMP is not UDP/TCP, so bench-reflect passes it to the stack"
-ping -c 3 -i 0.2 "$NDIV_LAB_GUEST_IP" | tail -n 2
 echo
-echo "== guest counters (ndivctl stats dev $NDIV_LAB_GUEST_DEV queues)"
-$NDIV_LAB ndivctl stats dev "$NDIV_LAB_GUEST_DEV" queues
+echo "== wrk, 3 s, 2 threads, 8 connections, keep-alive, /?s=64"
+wrk -t2 -c8 -d3s "$url/?s=64"
 echo
-echo "== the same per-queue counters in ethtool -S $NDIV_LAB_GUEST_DEV"
-$NDIV_LAB sh -c "ethtool -S $NDIV_LAB_GUEST_DEV | grep ndiv"
-' demo "$top/tests/lab/udp.py"
+echo "== ab -n 1000 -c 10, one connection per request, /?s=1000"
+ab -q -n 1000 -c 10 "$url/?s=1000" | grep -E \
+	"^(Complete|Failed) requests|^Requests per second|^Time per request.*mean\)$"
+echo
+echo "== slhttpd counters (ndivctl slhttpd stats)"
+$NDIV_LAB ndivctl slhttpd stats
+echo
+echo "== ndiv counters of $NDIV_LAB_GUEST_DEV (ndivctl stats)"
+$NDIV_LAB ndivctl stats dev "$NDIV_LAB_GUEST_DEV"
+'

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # run.sh - the lab suite: boots the QEMU lab once per NIC and runs the
-# framework tests in it. KTAP on stdout; each lab run also counts as a
+# framework tests in it, then once more per hooked driver with slhttpd
+# bound for the slhttpd tests. KTAP on stdout; each lab run also counts as a
 # test (boot, clean guest dmesg, nothing left behind).
 set -u
 
@@ -48,3 +49,7 @@ lab_run e1000e --nic e1000e -- "$top/tests/lab/native.sh" e1000e
 lab_run "virtio 2 queues" --nic virtio --queues 2 -- \
 	"$top/tests/lab/native.sh" virtio_net
 lab_run "e1000 generic" --nic e1000 -- "$top/tests/lab/generic.sh"
+lab_run "slhttpd e1000e" --nic e1000e --app slhttpd -- \
+	"$top/tests/lab/slhttpd.sh" e1000e
+lab_run "slhttpd virtio 2 queues" --nic virtio --queues 2 --app slhttpd -- \
+	"$top/tests/lab/slhttpd.sh" virtio_net
