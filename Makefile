@@ -18,7 +18,7 @@ DESTDIR ?=
 PREFIX ?= /usr/local
 
 .PHONY: all deps modules drivers tools check check-unit demo install \
-	clean checkpatch bench help
+	clean checkpatch bench bench-http help
 
 all: modules drivers tools
 
@@ -77,3 +77,10 @@ clean:
 	rm -rf $(BUILD)/modules $(BUILD)/drivers $(BUILD)/bin $(BUILD)/unit
 
 Module.symvers: | modules
+
+# slhttpd against nginx, side by side in the lab VM, and slhttpd's engine
+# natively: build/bench/slhttpd.json, the plot and the table in
+# Documentation/benchmarks/slhttpd.rst. Needs root; about 15 minutes.
+# Not part of make check. BENCH_* variables: tools/bench/bench-http.sh.
+bench-http: all
+	@tools/bench/bench-http.sh

@@ -1,0 +1,419 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench-http.sh - slhttpd against nginx, side by side (make bench-http).
+#
+#   tools/bench/bench-http.sh [all]     native + lab + report (the default)
+#   tools/bench/bench-http.sh native    the native engine benchmark only
+#   tools/bench/bench-http.sh lab       the lab runs only
+#   tools/bench/bench-http.sh report    JSON, plot and table from
+#                                       build/bench/raw
+#   tools/bench/bench-http.sh inner DIR (internal) the measurements of one
+#                                       lab, run by "ndiv-lab run" on the host
+#                                       side of the lab's namespace
+#
+# Native: tools/bench/native/slhttpd_bench drives slh_handle() over
+# pre-built frames (SYN, the handshake's ACK, a GET, a frame for another
+# port), ns per frame (best of BENCH_NATIVE_RUNS) and instructions per
+# frame under callgrind (two iteration counts, the difference).
+#
+# Lab: for each NIC of BENCH_NICS, one lab VM (TCG, BENCH_SMP vCPUs) in
+# which slhttpd (bound to the ndiv driver, port 80) and nginx (port 8080,
+# tools/bench/nginx.conf, slhttpd unbound while it is measured) take the
+# same loads from the host side of the tap, one after the other:
+#   keepalive  wrk $BENCH_WRK -d BENCH_DURATION, HTTP/1.1 keep-alive
+#   close      the same with "Connection: close": one TCP connection per
+#              request
+#   synflood   trafgen sends SYNs to the port as fast as it can (or at
+#              BENCH_SYN_RATE); the SYN-ACKs coming back are counted (and
+#              dropped) by an nftables rule on the tap over BENCH_DURATION
+#              seconds, after BENCH_SYN_WARMUP seconds. The guest's Linux
+#              stack runs with net.ipv4.tcp_syncookies=BENCH_SYNCOOKIES
+#              (default 2: a cookie for every SYN, stateless like slhttpd).
+# Guest CPU: /proc/stat in the guest before and after each wrk load; for
+# the flood, sampled by the guest itself at two points inside the flood,
+# with the NIC's transmit counter.
+# BENCH_REPEAT rounds, alternating which server goes first; the report
+# takes the median.
+#
+# Results: build/bench/slhttpd.json, build/bench/slhttpd.png (copied to
+# Documentation/benchmarks/), and the table in
+# Documentation/benchmarks/slhttpd.rst (between its RESULTS markers).
+set -eu
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+BENCH=$TOP/tools/bench
+OUT=$TOP/build/bench
+RAW=$OUT/raw
+PY=/usr/bin/python3
+
+# The BENCH_* variables given by the caller, for the reproducing command.
+BENCH_SET=
+for v in BENCH_NICS BENCH_SMP BENCH_DURATION BENCH_REPEAT BENCH_WRK \
+	BENCH_SYN_WARMUP BENCH_SYN_RATE BENCH_SYNCOOKIES BENCH_NATIVE_ITERS \
+	BENCH_NATIVE_RUNS BENCH_CG_ITERS; do
+	eval "[ -z \"\${$v+x}\" ]" || BENCH_SET="$BENCH_SET $v"
+done
+
+BENCH_NICS=${BENCH_NICS:-"e1000e virtio"}
+BENCH_SMP=${BENCH_SMP:-2}
+BENCH_DURATION=${BENCH_DURATION:-10}
+BENCH_REPEAT=${BENCH_REPEAT:-3}
+BENCH_WRK=${BENCH_WRK:-"-t1 -c32"}
+BENCH_SYN_WARMUP=${BENCH_SYN_WARMUP:-2}
+BENCH_SYN_RATE=${BENCH_SYN_RATE:-}
+BENCH_SYNCOOKIES=${BENCH_SYNCOOKIES:-2}
+BENCH_NATIVE_ITERS=${BENCH_NATIVE_ITERS:-1000000}
+BENCH_NATIVE_RUNS=${BENCH_NATIVE_RUNS:-9}
+BENCH_CG_ITERS=${BENCH_CG_ITERS:-"2000 12000"}
+export BENCH_NICS BENCH_SMP BENCH_DURATION BENCH_REPEAT BENCH_WRK \
+	BENCH_SYN_WARMUP BENCH_SYN_RATE BENCH_SYNCOOKIES BENCH_NATIVE_ITERS \
+	BENCH_NATIVE_RUNS BENCH_CG_ITERS BENCH_SET
+
+SLH_PORT=80
+NGX_PORT=8080
+URL_PATH="/?s=64"
+
+say() {
+	echo "bench-http: $*" >&2
+}
+
+die() {
+	say "$*"
+	exit 1
+}
+
+# --- native ---------------------------------------------------------------
+
+native() {
+	rm -rf "$RAW/native"
+	mkdir -p "$RAW/native"
+	make -s -C "$BENCH/native" O="$OUT" >&2 ||
+		die "cannot build the native harness"
+	bin=$OUT/slhttpd_bench
+	"$bin" --mode get --check 2>"$RAW/native/get-reply.txt" ||
+		{ cat "$RAW/native/get-reply.txt" >&2; die "native GET check failed"; }
+	for m in syn ack get pass copy; do
+		say "native: $m, $BENCH_NATIVE_RUNS x $BENCH_NATIVE_ITERS frames"
+		"$bin" --mode "$m" --iters "$BENCH_NATIVE_ITERS" \
+			--runs "$BENCH_NATIVE_RUNS" >"$RAW/native/$m.json" ||
+			die "native $m failed"
+		for n in $BENCH_CG_ITERS; do
+			valgrind --tool=callgrind \
+				--callgrind-out-file="$RAW/native/$m-$n.callgrind" \
+				"$bin" --mode "$m" --iters "$n" --runs 1 \
+				>/dev/null 2>"$RAW/native/$m-$n.log" ||
+				die "callgrind $m $n failed"
+		done
+	done
+}
+
+# --- lab: runs on the host side of the lab namespace -------------------------
+
+G() {
+	# shellcheck disable=SC2086 # $NDIV_LAB is a command line
+	$NDIV_LAB "$@"
+}
+
+TRAFGEN_PID=
+NFT_TABLE=bench_http
+ATTACHED=0
+
+inner_cleanup() {
+	stop_trafgen
+	nft delete table netdev "$NFT_TABLE" 2>/dev/null || true
+	[ -z "${TMPD:-}" ] || rm -rf "$TMPD"
+}
+
+stop_trafgen() {
+	[ -n "$TRAFGEN_PID" ] || return 0
+	kill -TERM "-$TRAFGEN_PID" 2>/dev/null || true
+	i=0
+	while kill -0 "$TRAFGEN_PID" 2>/dev/null && [ "$i" -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -KILL "-$TRAFGEN_PID" 2>/dev/null || true
+	wait "$TRAFGEN_PID" 2>/dev/null || true
+	TRAFGEN_PID=
+}
+
+now() {
+	date +%s.%N
+}
+
+set_target() {
+	case $1 in
+	slhttpd)
+		[ "$ATTACHED" = 1 ] && return 0
+		G ndivctl link attach dev "$NDIV_LAB_GUEST_DEV" app slhttpd \
+			>&2 || return 1
+		ATTACHED=1
+		;;
+	nginx)
+		[ "$ATTACHED" = 0 ] && return 0
+		G ndivctl link detach dev "$NDIV_LAB_GUEST_DEV" >&2 || return 1
+		ATTACHED=0
+		;;
+	esac
+}
+
+# Guest side counters: /proc/stat's cpu line, slhttpd's and ndiv's
+# counters, the TCP MIB counters that matter here.
+guest_snap() {
+	# shellcheck disable=SC2016 # expanded by the guest's shell
+	G sh -c 'head -n 1 /proc/stat
+		for f in /sys/kernel/ndiv/slhttpd/stats/* \
+			/sys/class/net/$1/ndiv/stats/* \
+			/sys/class/net/$1/statistics/[rt]x_packets \
+			/sys/class/net/$1/statistics/rx_errors; do
+			[ -f "$f" ] && echo "$f $(cat "$f")"
+		done
+		nstat -asz 2>/dev/null | grep -E "^(Tcp(Passive|Active)Opens|\
+Tcp(In|Out)Segs|TcpOutRsts|TcpEstabResets|TcpExt(Syncookies|Listen)|\
+TcpExtTCPReqQFullDrop)" || true' \
+		sh "$NDIV_LAB_GUEST_DEV" >"$1" || return 1
+}
+
+# Host side: time, tap counters, the SYN-ACK counter if the rule is there.
+host_snap() {
+	{
+		echo "time $(now)"
+		for c in rx_packets tx_packets rx_dropped tx_dropped; do
+			echo "tap_$c $(cat "/sys/class/net/$NDIV_LAB_HOST_DEV/statistics/$c")"
+		done
+		nft list chain netdev "$NFT_TABLE" in 2>/dev/null |
+			sed -n 's/.*counter packets \([0-9]*\) bytes.*/synack \1/p'
+	} >"$1"
+}
+
+run_wrk() {
+	dir=$1 port=$2 mode=$3
+	set -- -d "${BENCH_DURATION}s" -s "$BENCH/wrk-json.lua"
+	if [ "$mode" = close ]; then
+		set -- "$@" -H "Connection: close"
+	fi
+	# shellcheck disable=SC2086 # BENCH_WRK is a list of options
+	timeout $((BENCH_DURATION + 60)) wrk $BENCH_WRK "$@" \
+		"http://$NDIV_LAB_GUEST_IP:$port$URL_PATH" >"$dir/wrk.out" 2>&1 ||
+		say "wrk exited with $? ($dir)"
+}
+
+run_synflood() {
+	dir=$1 port=$2
+	cat >"$TMPD/syn.cfg" <<EOF
+{
+  eth(da=$NDIV_LAB_GUEST_MAC, sa=$NDIV_LAB_HOST_MAC),
+  ipv4(saddr=$NDIV_LAB_HOST_IP, daddr=$NDIV_LAB_GUEST_IP, ttl=64, df),
+  tcp(sp=drnd(), dp=$port, seq=drnd(), syn, window=64240, doff=10),
+  0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x0a, drnd(4), 0, 0, 0, 0,
+  0x01, 0x03, 0x03, 0x07,
+}
+EOF
+	cp "$TMPD/syn.cfg" "$dir/trafgen.cfg"
+	# Count, and drop before the host stack answers them with RSTs, the
+	# SYN-ACKs coming back from the guest.
+	nft -f - <<EOF
+table netdev $NFT_TABLE {
+	chain in {
+		type filter hook ingress device "$NDIV_LAB_HOST_DEV" priority 0; policy accept;
+		ip saddr $NDIV_LAB_GUEST_IP tcp sport $port tcp flags & (syn | ack) == (syn | ack) counter drop
+	}
+}
+EOF
+	guest_snap "$dir/guest0"
+	# The guest's CPU and transmit counters over a window inside the
+	# flood. Started before the flood: once the guest is saturated, the
+	# agent takes seconds to start anything.
+	# shellcheck disable=SC2016,SC2086 # guest's shell; a command line
+	timeout $((BENCH_SYN_WARMUP + BENCH_DURATION + 120)) $NDIV_LAB sh -c '
+		snap() {
+			read -r up _ </proc/uptime
+			read -r cpu </proc/stat
+			read -r tx <"/sys/class/net/$1/statistics/tx_packets"
+			read -r rx <"/sys/class/net/$1/statistics/rx_packets"
+			echo "$2 $up $tx $rx $cpu"
+		}
+		sleep "$2"; snap "$1" 0; sleep "$3"; snap "$1" 1' sh \
+		"$NDIV_LAB_GUEST_DEV" $((BENCH_SYN_WARMUP + 1)) \
+		$((BENCH_DURATION - 1)) >"$dir/guest-window" 2>&1 &
+	sampler=$!
+	sleep 1
+	set -- -o "$NDIV_LAB_HOST_DEV" -i "$TMPD/syn.cfg" -P 1 --no-sock-mem -Q -C
+	if [ -n "$BENCH_SYN_RATE" ]; then
+		set -- "$@" -b "$BENCH_SYN_RATE"
+	fi
+	# In a session of its own: its worker process only stops on a
+	# signal of its own, so stop_trafgen signals the whole group.
+	setsid trafgen "$@" >"$dir/trafgen.out" 2>&1 &
+	TRAFGEN_PID=$!
+	sleep "$BENCH_SYN_WARMUP"
+	kill -0 "$TRAFGEN_PID" 2>/dev/null || {
+		cat "$dir/trafgen.out" >&2
+		die "trafgen is not running"
+	}
+	host_snap "$dir/host0"
+	sleep "$BENCH_DURATION"
+	host_snap "$dir/host1"
+	stop_trafgen
+	nft delete table netdev "$NFT_TABLE"
+	wait "$sampler" || say "guest sampler exited with $? ($dir)"
+	# let the guest drain the tap before the next load
+	sleep 2
+	guest_snap "$dir/guest1"
+}
+
+measure() {
+	rep=$1 test=$2 target=$3
+	dir=$LABRAW/$rep-$test-$target
+	mkdir -p "$dir"
+	port=$SLH_PORT
+	[ "$target" = nginx ] && port=$NGX_PORT
+	say "$NDIV_LAB_NIC round $rep: $test $target"
+	set_target "$target" || die "cannot switch to $target"
+	printf 'rep %s\ntest %s\ntarget %s\nport %s\n' "$rep" "$test" \
+		"$target" "$port" >"$dir/meta"
+	case $test in
+	keepalive | close)
+		guest_snap "$dir/guest0"
+		host_snap "$dir/host0"
+		run_wrk "$dir" "$port" "$test"
+		host_snap "$dir/host1"
+		guest_snap "$dir/guest1"
+		sleep 1
+		;;
+	synflood)
+		if [ "$target" = nginx ]; then
+			G sysctl -q -w \
+				"net.ipv4.tcp_syncookies=$BENCH_SYNCOOKIES"
+		fi
+		run_synflood "$dir" "$port"
+		if [ "$target" = nginx ]; then
+			G sysctl -q -w net.ipv4.tcp_syncookies=1
+		fi
+		;;
+	esac
+}
+
+inner() {
+	LABRAW=$1
+	: "${NDIV_LAB:?inner runs under tools/lab/ndiv-lab run}"
+	TMPD=$(mktemp -d)
+	trap 'inner_cleanup' EXIT
+	trap 'exit 130' INT TERM HUP
+	mkdir -p "$LABRAW"
+
+	# The client side lives in the lab's own namespace: these only
+	# change it. Closed connections would otherwise exhaust ports.
+	sysctl -q -w net.ipv4.ip_local_port_range="1024 65535"
+	sysctl -q -w net.ipv4.tcp_tw_reuse=1
+
+	{
+		echo "nic $NDIV_LAB_NIC"
+		echo "driver $NDIV_LAB_DRIVER $NDIV_LAB_DRIVER_KIND"
+		echo "accel $NDIV_LAB_ACCEL"
+		echo "kver $NDIV_LAB_KVER"
+		echo "guest_cpus $(G nproc)"
+		echo "nginx $(G nginx -v 2>&1)"
+		echo "wrk $BENCH_WRK -d ${BENCH_DURATION}s"
+		echo "syncookies $BENCH_SYNCOOKIES"
+		echo "syn_rate ${BENCH_SYN_RATE:-max}"
+	} >"$LABRAW/lab"
+
+	G modprobe slhttpd || die "cannot load slhttpd.ko in the guest"
+	# shellcheck disable=SC2016 # expanded by the guest's shell
+	G sh -c 'mkdir -p /tmp/bench-nginx &&
+		nginx -p /tmp/bench-nginx/ -e /tmp/bench-nginx/error.log -c "$1"' \
+		sh "$BENCH/nginx.conf" || die "cannot start nginx in the guest"
+	G sh -c 'ps -e -o comm= | grep -c "^nginx"' >"$LABRAW/nginx-procs" || true
+
+	# Both must serve the same 64 bytes.
+	set_target slhttpd
+	curl -sS --max-time 10 --retry 5 --retry-connrefused \
+		-D "$LABRAW/slhttpd.headers" \
+		-o "$LABRAW/slhttpd.body" \
+		"http://$NDIV_LAB_GUEST_IP:$SLH_PORT$URL_PATH" ||
+		die "no answer from slhttpd"
+	set_target nginx
+	curl -sS --max-time 10 --retry 5 --retry-connrefused \
+		-D "$LABRAW/nginx.headers" \
+		-o "$LABRAW/nginx.body" \
+		"http://$NDIV_LAB_GUEST_IP:$NGX_PORT$URL_PATH" ||
+		die "no answer from nginx"
+	cmp "$LABRAW/slhttpd.body" "$LABRAW/nginx.body" >&2 ||
+		die "slhttpd and nginx serve different bodies"
+	[ "$(wc -c <"$LABRAW/nginx.body")" -eq 64 ] ||
+		die "the body is not 64 bytes"
+
+	rep=1
+	while [ "$rep" -le "$BENCH_REPEAT" ]; do
+		if [ $((rep % 2)) = 1 ]; then
+			order="slhttpd nginx"
+		else
+			order="nginx slhttpd"
+		fi
+		for test in keepalive close synflood; do
+			for target in $order; do
+				measure "$rep" "$test" "$target"
+			done
+		done
+		rep=$((rep + 1))
+	done
+	set_target nginx
+	G sh -c 'cat /sys/kernel/ndiv/slhttpd/stats/* >/dev/null 2>&1;
+		dmesg | tail -n 20' >"$LABRAW/dmesg.tail" 2>&1 || true
+	echo ok >"$LABRAW/done"
+}
+
+lab() {
+	[ -f "$TOP/build/modules/slhttpd.ko" ] ||
+		die "build/modules/slhttpd.ko is missing: run make"
+	for nic in $BENCH_NICS; do
+		rm -rf "$RAW/lab-$nic"
+		mkdir -p "$RAW/lab-$nic"
+		say "lab: $nic, $BENCH_SMP vCPUs," \
+			"$BENCH_REPEAT rounds of ${BENCH_DURATION}s loads"
+		rc=0
+		"$TOP/tools/lab/ndiv-lab" run --nic "$nic" --smp "$BENCH_SMP" -- \
+			"$0" inner "$RAW/lab-$nic" || rc=$?
+		echo "$rc" >"$RAW/lab-$nic/status"
+		[ "$rc" = 0 ] || say "lab $nic exited with $rc"
+	done
+}
+
+report() {
+	"$PY" "$BENCH/report.py" --raw "$RAW" --json "$OUT/slhttpd.json" \
+		--png "$OUT/slhttpd.png" \
+		--rst "$TOP/Documentation/benchmarks/slhttpd.rst" ||
+		die "report failed"
+	cp "$OUT/slhttpd.png" "$TOP/Documentation/benchmarks/slhttpd.png"
+	say "results: $OUT/slhttpd.json, $OUT/slhttpd.png," \
+		"Documentation/benchmarks/slhttpd.rst"
+}
+
+case ${1:-all} in
+all)
+	rm -rf "$RAW"
+	mkdir -p "$RAW"
+	env | grep '^BENCH_' | sort >"$RAW/config"
+	native
+	lab
+	report
+	;;
+native)
+	native
+	;;
+lab)
+	lab
+	;;
+report)
+	report
+	;;
+inner)
+	[ $# = 2 ] || die "usage: $0 inner DIR"
+	inner "$2"
+	;;
+*)
+	die "usage: $0 [all|native|lab|report]"
+	;;
+esac
