@@ -6,6 +6,7 @@
 #   make demo       boot the lab and show an app at work
 #   make check      all tests; ends with "N passed, N failed"
 #   make install    install modules (updates/) and ndivctl on this machine
+#   make kernel     in-tree build: ndiv and the hooked drivers in build/kernel
 #
 # Debian packages the build needs are installed by tools/deps.sh.
 
@@ -18,12 +19,12 @@ DESTDIR ?=
 PREFIX ?= /usr/local
 
 .PHONY: all deps modules drivers tools check check-unit demo install \
-	clean checkpatch bench bench-http help
+	clean checkpatch bench bench-http help kver-check kernel
 
 all: modules drivers tools
 
 help:
-	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
 
 # The kernel version comes from the installed linux-source-6.12; deps.sh
 # installs what is missing and prints it.
@@ -34,8 +35,16 @@ $(BUILD)/kver: tools/deps.sh
 deps: $(BUILD)/kver
 	@tools/deps.sh
 
-modules: $(BUILD)/kver
-	@$(MAKE) -s -C /lib/modules/$$(cat $(BUILD)/kver)/build M=$(TOP) modules
+# Linux 6.12.x only: the driver patches and sources are 6.12's. A KVER
+# given on the command line (DKMS: KVER=$${kernelver}) is used as is.
+KVER_FILE = $(if $(filter command line environment,$(origin KVER)),,$(BUILD)/kver)
+kver-check:
+	@case "$(KVER)" in ''|6.12|6.12.*|6.12-*|6.12+*) ;; *) \
+	echo "ndiv: kernel $(KVER) is not supported: ndiv supports Linux 6.12.x (linux-source-6.12); build for a 6.12 kernel (KVER=<6.12 version>)" >&2; \
+	exit 2;; esac
+
+modules: kver-check $(KVER_FILE)
+	@$(MAKE) -s -C /lib/modules/$(KVER)/build M=$(TOP) modules
 	@mkdir -p $(BUILD)/modules
 	@cp ndiv/ndiv.ko ndiv/bench/ndiv_bench.ko slhttpd/slhttpd.ko \
 		$(BUILD)/modules/
@@ -46,10 +55,10 @@ drivers: $(patsubst %,$(BUILD)/drivers/%.stamp,$(DRIVERS))
 $(BUILD)/drivers/%.stamp: drivers/%/* patches/%/* ndiv/include/*/*.h \
 		Module.symvers | modules
 	@echo "  DRIVER  $*"
-	@tools/build-driver.sh $* $$(cat $(BUILD)/kver)
+	@tools/build-driver.sh $* $(KVER)
 	@touch $@
 
-tools: $(BUILD)/kver
+tools: kver-check $(BUILD)/kver
 	@mkdir -p $(BUILD)/bin
 	@$(MAKE) -s -C tools/ndivctl O=$(BUILD)/bin
 
@@ -77,6 +86,35 @@ clean:
 	rm -rf $(BUILD)/modules $(BUILD)/drivers $(BUILD)/bin $(BUILD)/unit
 
 Module.symvers: | modules
+
+# In-tree build (Documentation/kernel-builders.rst): the whole
+# linux-source-6.12 under build/kernel, patches/series applied and ndiv put
+# in by tools/intree.sh, the Debian config of KVER (or its headers') with
+# ndiv, e1000e and virtio_net as modules; builds those objects only.
+KSRC := $(BUILD)/kernel/linux-source-6.12
+KSRC_TAR := /usr/src/linux-source-6.12.tar.xz
+kernel: kver-check $(KVER_FILE)
+	@if [ ! -f $(KSRC)/.ndiv-unpacked ] || \
+	    [ $(KSRC_TAR) -nt $(KSRC)/.ndiv-unpacked ]; then \
+		echo "  UNPACK  $(KSRC_TAR)"; rm -rf $(BUILD)/kernel; \
+		mkdir -p $(BUILD)/kernel; \
+		tar -xf $(KSRC_TAR) -C $(BUILD)/kernel; \
+		touch $(KSRC)/.ndiv-unpacked; fi
+	@tools/intree.sh $(KSRC)
+	@cfg=/boot/config-$(KVER); [ -f $$cfg ] || \
+		cfg=/lib/modules/$(KVER)/build/.config; \
+	echo "  CONFIG  $$cfg + CONFIG_NDIV=m"; cp $$cfg $(KSRC)/.config
+	@cd $(KSRC) && scripts/config -m NDIV -m NDIV_BENCH -m NDIV_SLHTTPD \
+		-m CONFIGFS_FS -m E1000E -m VIRTIO_NET \
+		--set-str SYSTEM_TRUSTED_KEYS "" \
+		--set-str SYSTEM_REVOCATION_KEYS "" \
+		-d DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT -d DEBUG_INFO_DWARF4 \
+		-d DEBUG_INFO_DWARF5 -d DEBUG_INFO_BTF -e DEBUG_INFO_NONE
+	@$(MAKE) -s -C $(KSRC) olddefconfig
+	@grep -qx CONFIG_NDIV=m $(KSRC)/.config || \
+		{ echo "ndiv: CONFIG_NDIV=m did not survive olddefconfig" >&2; exit 1; }
+	@$(MAKE) -C $(KSRC) -j$${NDIV_JOBS:-2} net/ndiv/ \
+		drivers/net/virtio_net.o drivers/net/ethernet/intel/e1000e/
 
 # slhttpd against nginx, side by side in the lab VM, and slhttpd's engine
 # natively: build/bench/slhttpd.json, the plot and the table in

@@ -4,16 +4,17 @@
 # run.sh [SUITE...] - ndiv's test runner, called by "make check".
 #
 # Suites: unit (user-space tests of packet logic and ndivctl), fuzz (a short
-# libFuzzer run per target), style (checkpatch), lab (real drivers in the
-# QEMU lab). Every suite prints KTAP; the runner counts "ok"/"not ok"
-# result lines and ends with "N passed, N failed". Output of each suite is
-# kept in build/tests/<suite>.log.
+# libFuzzer run per target), style (checkpatch), intree (the in-tree
+# series, Kconfig and Makefiles, dkms.conf, the kernel range; no kernel
+# build), lab (real drivers in the QEMU lab). Every suite prints KTAP;
+# the runner counts "ok"/"not ok" result lines and ends with "N passed,
+# N failed". Output of each suite is kept in build/tests/<suite>.log.
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/tests
 mkdir -p "$out"
-suites=${*:-unit fuzz style lab}
+suites=${*:-unit fuzz style intree lab}
 fuzz_seconds=${NDIV_FUZZ_SECONDS:-20}
 
 suite_unit() {
@@ -42,7 +43,7 @@ suite_fuzz() {
 		seeds=$top/tests/fuzz/corpus/${name#fuzz_}
 		[ -d "$seeds" ] || seeds=
 		if "$f" -max_total_time="$fuzz_seconds" "$out/corpus/$name" \
-			$seeds > "$out/$name.log" 2>&1; then
+			${seeds:+"$seeds"} > "$out/$name.log" 2>&1; then
 			echo "ok $n $name ${fuzz_seconds}s"
 		else
 			tail -n 30 "$out/$name.log" | sed 's/^/# /'
@@ -53,6 +54,10 @@ suite_fuzz() {
 
 suite_style() {
 	"$top/tools/checkpatch.sh"
+}
+
+suite_intree() {
+	"$top/tests/intree/check.sh"
 }
 
 suite_lab() {
