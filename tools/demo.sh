@@ -28,9 +28,7 @@ echo "== ab -n 1000 -c 10, one connection per request, /?s=1000"
 ab -q -n 1000 -c 10 "$url/?s=1000" | grep -E \
 	"^(Complete|Failed) requests|^Requests per second|^Time per request.*mean\)$"
 echo
-echo "== slhttpd counters (ndivctl slhttpd stats)"
-$NDIV_LAB ndivctl slhttpd stats
-echo
-echo "== ndiv counters of $NDIV_LAB_GUEST_DEV (ndivctl stats)"
+echo "== counters of $NDIV_LAB_GUEST_DEV (ndivctl stats): the ndiv verdicts,"
+echo "   then those of slhttpd (SYN-ACKs, requests by status, cookie failures)"
 $NDIV_LAB ndivctl stats dev "$NDIV_LAB_GUEST_DEV"
 '

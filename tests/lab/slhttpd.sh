@@ -676,6 +676,7 @@ assert d['app'] == 'slhttpd', d
 assert d['aborted'] == 0, d
 assert d['rx_packets'] == d['pass'] + d['drop'] + d['tx'] + d['aborted'], d
 assert d['tx'] > 1000, d
+assert d['app_stats']['req'] >= $s0_req, d
 " || { diag "ndivctl stats: $out"; return 1; }
 }
 

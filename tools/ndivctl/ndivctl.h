@@ -5,8 +5,10 @@
 #ifndef NDIVCTL_H
 #define NDIVCTL_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #ifndef ARRAY_SIZE
@@ -81,6 +83,13 @@ void link_usage(FILE *f);
 void stats_usage(FILE *f);
 void slhttpd_usage(FILE *f);
 
+/* An app's own counters, /sys/kernel/ndiv/<app>/stats/<name>. */
+struct app_counter {
+	char name[NAME_MAX + 1];
+	uint64_t v;
+};
+
+int app_counters_read(const char *app, struct app_counter **c, size_t *n);
 int app_check_registered(const char *name);
 int app_unknown_error(const char *name);
 

@@ -44,14 +44,6 @@
 #define LIST_LEN		1024
 
 /* The kernel's counter order (slh_counter_names[]), for the output. */
-static const char *const counter_order[] = {
-	"pass", "malformed", "bad_csum", "vlan_stripped", "syn", "synack",
-	"cookie_bad", "rst_sent", "rst_rcvd", "ack", "fin", "req",
-	"resp_2xx", "resp_3xx", "resp_4xx", "resp_5xx", "resp_multi",
-	"resume", "req_acked", "segs_emitted", "emit_fail", "pipeline_defer",
-	"old_key",
-};
-
 void slhttpd_usage(FILE *f)
 {
 	fputs("Usage: ndivctl slhttpd show\n", f);
@@ -914,83 +906,6 @@ static int obj_list(const struct ctx *ctx, int argc, char **argv)
 
 /* ---- stats --------------------------------------------------------------- */
 
-struct counter {
-	char name[NAME_MAX + 1];
-	uint64_t v;
-};
-
-/* The kernel's order; counters this ndivctl does not know last, by name. */
-static int counter_rank(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(counter_order); i++)
-		if (!strcmp(name, counter_order[i]))
-			return i;
-	return ARRAY_SIZE(counter_order);
-}
-
-static int counter_cmp(const void *a, const void *b)
-{
-	const struct counter *x = a, *y = b;
-	int rx = counter_rank(x->name), ry = counter_rank(y->name);
-
-	if (rx != ry)
-		return rx < ry ? -1 : 1;
-	return strcmp(x->name, y->name);
-}
-
-/* Every file in stats/, read; the caller frees *@c. Prints the error. */
-static int counters_collect(struct counter **c, size_t *n)
-{
-	char dir[PATH_LEN], path[PATH_LEN];
-	int err, rc = RC_OK;
-	struct counter *v;
-	struct dirent *de;
-	size_t cap = 0;
-	DIR *d;
-
-	*c = NULL;
-	*n = 0;
-	if (sysfs_path(dir, sizeof(dir), "kernel/ndiv/" SLH "/stats"))
-		return errno_error(-ENAMETOOLONG, "slhttpd stats");
-	d = opendir(dir);
-	if (!d)
-		return errno_error(-errno, "slhttpd: cannot read the counters");
-	while (!rc && (de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 32;
-			v = realloc(*c, cap * sizeof(*v));
-			if (!v) {
-				rc = errno_error(-ENOMEM, "slhttpd stats");
-				break;
-			}
-			*c = v;
-		}
-		snprintf((*c)[*n].name, sizeof((*c)[*n].name), "%s",
-			 de->d_name);
-		err = sysfs_path(path, sizeof(path), "kernel/ndiv/%s/stats/%s",
-				 SLH, de->d_name);
-		if (!err)
-			err = sysfs_read_u64(path, &(*c)[*n].v);
-		if (!err)
-			(*n)++;
-		else
-			rc = errno_error(err, "slhttpd: cannot read counter %s",
-					 de->d_name);
-	}
-	closedir(d);
-	if (rc) {
-		free(*c);
-		*c = NULL;
-		return rc;
-	}
-	qsort(*c, *n, sizeof(**c), counter_cmp);
-	return RC_OK;
-}
-
 static int slh_stats(const struct ctx *ctx, int argc, char **argv)
 {
 	bool show = false;
@@ -999,7 +914,7 @@ static int slh_stats(const struct ctx *ctx, int argc, char **argv)
 		{ "help", NULL, NULL },
 		{ NULL, NULL, NULL },
 	};
-	struct counter *c;
+	struct app_counter *c;
 	struct json j;
 	size_t i, n;
 	int rc;
@@ -1008,7 +923,9 @@ static int slh_stats(const struct ctx *ctx, int argc, char **argv)
 	if (!rc)
 		rc = slh_check_loaded();
 	if (!rc)
-		rc = counters_collect(&c, &n);
+		rc = app_counters_read(SLH, &c, &n);
+	if (rc == -ENOENT)
+		rc = errno_error(rc, "slhttpd: cannot read the counters");
 	if (rc)
 		return rc;
 	if (ctx->json) {

@@ -37,6 +37,8 @@ struct dev_stats {
 	struct counters total;
 	struct queue_stats *q;	/* sorted by id */
 	size_t nq;
+	struct app_counter *ac;	/* the bound app's own counters, if any */
+	size_t nac;
 };
 
 void stats_usage(FILE *f)
@@ -175,9 +177,25 @@ static void dev_stats_free(struct dev_stats *ds, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		free(ds[i].q);
+		free(ds[i].ac);
+	}
 	free(ds);
+}
+
+/*
+ * The bound app's own counters (slhttpd's, say), if it publishes any.
+ * They are the app's totals over every device it is bound to.
+ */
+static int dev_app_counters(struct dev_stats *ds)
+{
+	int rc;
+
+	if (!strcmp(ds->app, "none"))
+		return RC_OK;
+	rc = app_counters_read(ds->app, &ds->ac, &ds->nac);
+	return rc == -ENOENT ? RC_OK : rc;
 }
 
 /*
@@ -194,6 +212,11 @@ static int stats_collect(const struct netdev *devs, size_t ndevs, bool all,
 	for (i = 0; i < ndevs; i++) {
 		err = dev_stats_read(&devs[i], queues, &ds[*n]);
 		if (!err && (all || dev_stats_active(&ds[*n]))) {
+			err = dev_app_counters(&ds[*n]);
+			if (err) {
+				free(ds[*n].q);
+				return err;
+			}
 			(*n)++;
 			continue;
 		}
@@ -227,6 +250,14 @@ static void stats_print_json(const struct ctx *ctx, bool queues,
 		json_kv_str(&j, "app",
 			    strcmp(ds[i].app, "none") ? ds[i].app : NULL);
 		counters_json(&j, &ds[i].total);
+		if (ds[i].nac) {
+			json_key(&j, "app_stats");
+			json_begin(&j, '{');
+			for (k = 0; k < ds[i].nac; k++)
+				json_kv_u64(&j, ds[i].ac[k].name,
+					    ds[i].ac[k].v);
+			json_end(&j, '}');
+		}
 		if (queues) {
 			json_key(&j, "queues");
 			json_begin(&j, '[');
@@ -261,6 +292,9 @@ static void stats_print_text(const struct dev_stats *ds, size_t n)
 	for (i = 0; i < n; i++) {
 		printf("%s: app %s\n", ds[i].name, ds[i].app);
 		counters_text("", &ds[i].total);
+		for (k = 0; k < ds[i].nac; k++)
+			printf("     %s_%s: %" PRIu64 "\n", ds[i].app,
+			       ds[i].ac[k].name, ds[i].ac[k].v);
 		for (k = 0; k < ds[i].nq; k++) {
 			snprintf(prefix, sizeof(prefix), "rx_queue_%u_",
 				 ds[i].q[k].id);

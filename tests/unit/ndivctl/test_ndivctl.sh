@@ -530,6 +530,26 @@ t_stats_queues_text() {
 	expect_out_has "     rx_queue_1_ndiv_pass: 50"
 }
 
+# A device bound to an app that publishes counters of its own shows them,
+# after ndiv's, named <app>_<counter> (JSON: "app_stats").
+t_stats_app_counters() {
+	echo slhttpd >"$NET/eth1/ndiv/app"
+	ndivctl stats dev eth1
+	expect_rc 0
+	expect_out_has "eth1: app slhttpd"
+	expect_out_has "     slhttpd_syn: 5"
+	expect_out_has "     slhttpd_old_key: $U64_MAX"
+	[ "$(grep -n 'slhttpd_pass:' "$OUT" | cut -d: -f1)" -eq 9 ] ||
+		fail "app counters not after ndiv's seven"
+	ndivctl -j stats dev eth1
+	expect_rc 0
+	json_check 'list(d[0]["app_stats"])[:3] == ["pass", "malformed", "bad_csum"]'
+	json_check 'd[0]["app_stats"]["req"] == 12 and len(d[0]["app_stats"]) == 23'
+	ndivctl -j stats dev eth0
+	expect_rc 0
+	json_check '"app_stats" not in d[0]'
+}
+
 t_stats_idle_dev() {
 	ndivctl stats dev eth1
 	expect_rc 0
@@ -850,6 +870,7 @@ t_slh_object_del	slhttpd object del, no such object
 t_slh_stats		slhttpd stats: kernel order, unknown last
 t_slh_stats_json	slhttpd stats -j: one object, u64 exact
 t_slh_stats_bad_counter	slhttpd stats, malformed counter: exit 3
+t_stats_app_counters	stats: an app's own counters after ndiv's
 "
 
 echo "KTAP version 1"
