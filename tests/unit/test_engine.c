@@ -167,18 +167,6 @@ static void cli_init(struct cli *c, int family, int ts)
 	c->tsval = 1000;
 }
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v >> 16);
-	put16(p + 2, v);
-}
-
 /* Build a frame from c at buf; returns its length. */
 static size_t build(const struct cli *c, uint8_t *buf, uint8_t flags,
 		    uint32_t seq, uint32_t ack, const void *pay, size_t plen)
@@ -191,7 +179,7 @@ static size_t build(const struct cli *c, uint8_t *buf, uint8_t flags,
 		if (c->mss) {
 			o[opt++] = 2;
 			o[opt++] = 4;
-			put16(o + opt, c->mss);
+			ndiv_put_be16(o + opt, c->mss);
 			opt += 2;
 		}
 		if (c->sack) {
@@ -211,23 +199,23 @@ static size_t build(const struct cli *c, uint8_t *buf, uint8_t flags,
 		o[opt++] = 1;
 		o[opt++] = 8;
 		o[opt++] = 10;
-		put32(o + opt, c->tsval);
-		put32(o + opt + 4, (flags & SLH_TCP_SYN) ? 0 : c->ts_recent);
+		ndiv_put_be32(o + opt, c->tsval);
+		ndiv_put_be32(o + opt + 4, (flags & SLH_TCP_SYN) ? 0 : c->ts_recent);
 		opt += 8;
 	}
 	memcpy(buf, mac_s, 6);
 	memcpy(buf + 6, mac_c, 6);
-	put16(buf + 12, c->family == 4 ? 0x0800 : 0x86dd);
+	ndiv_put_be16(buf + 12, c->family == 4 ? 0x0800 : 0x86dd);
 	l4 = l3 + iplen;
 	t = buf + l4;
 	memset(t, 0, 20);
-	put16(t, c->sport);
-	put16(t + 2, c->dport);
-	put32(t + 4, seq);
-	put32(t + 8, ack);
+	ndiv_put_be16(t, c->sport);
+	ndiv_put_be16(t + 2, c->dport);
+	ndiv_put_be32(t + 4, seq);
+	ndiv_put_be32(t + 8, ack);
 	t[12] = (uint8_t)((20 + opt) / 4 << 4);
 	t[13] = flags;
-	put16(t + 14, c->window);
+	ndiv_put_be16(t + 14, c->window);
 	memcpy(t + 20, o, opt);
 	if (plen)
 		memcpy(t + 20 + opt, pay, plen);
@@ -236,13 +224,13 @@ static size_t build(const struct cli *c, uint8_t *buf, uint8_t flags,
 
 		memset(ip, 0, 20);
 		ip[0] = 0x45;
-		put16(ip + 2, (uint16_t)(20 + 20 + opt + plen));
+		ndiv_put_be16(ip + 2, (uint16_t)(20 + 20 + opt + plen));
 		ip[6] = 0x40;
 		ip[8] = 64;
 		ip[9] = 6;
 		memcpy(ip + 12, ip4_c, 4);
 		memcpy(ip + 16, ip4_s, 4);
-		put16(ip + 10, pkt_csum(ip, 20, 0));
+		ndiv_put_be16(ip + 10, pkt_csum(ip, 20, 0));
 		sum = 0;
 		sum += (ip4_c[0] << 8 | ip4_c[1]) + (ip4_c[2] << 8 | ip4_c[3]);
 		sum += (ip4_s[0] << 8 | ip4_s[1]) + (ip4_s[2] << 8 | ip4_s[3]);
@@ -252,7 +240,7 @@ static size_t build(const struct cli *c, uint8_t *buf, uint8_t flags,
 
 		memset(ip, 0, 40);
 		ip[0] = 0x60;
-		put16(ip + 4, (uint16_t)(20 + opt + plen));
+		ndiv_put_be16(ip + 4, (uint16_t)(20 + opt + plen));
 		ip[6] = 6;
 		ip[7] = 64;
 		memcpy(ip + 8, ip6_c, 16);
@@ -263,7 +251,7 @@ static size_t build(const struct cli *c, uint8_t *buf, uint8_t flags,
 			       (ip6_s[i] << 8 | ip6_s[i + 1]);
 	}
 	sum += 6 + 20 + opt + plen;
-	put16(t + 16, pkt_csum(t, 20 + opt + plen, sum));
+	ndiv_put_be16(t + 16, pkt_csum(t, 20 + opt + plen, sum));
 	return l4 + 20 + opt + plen;
 }
 

@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <ndiv/csum.h>
 #include <ndiv/frame.h>
 #include <ndiv/siphash.h>
 
@@ -78,42 +79,6 @@ static struct slh_config cfg;
 static struct ndiv_siphash_key key;
 static struct slh_env env;
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v >> 16);
-	put16(p + 2, (uint16_t)v);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint32_t sum16(const uint8_t *p, size_t len, uint32_t sum)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-static uint16_t fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 /*
  * An IPv4 TCP segment client -> server with valid checksums. opts are the
  * TCP option bytes (a multiple of 4).
@@ -129,26 +94,26 @@ static void build(struct tmpl *t, uint16_t sport, uint16_t dport,
 	memset(p, 0, 14 + 20 + l4);
 	memcpy(p, mac_s, 6);
 	memcpy(p + 6, mac_c, 6);
-	put16(p + 12, 0x0800);
+	ndiv_put_be16(p + 12, 0x0800);
 	ip[0] = 0x45;
-	put16(ip + 2, (uint16_t)(20 + l4));
+	ndiv_put_be16(ip + 2, (uint16_t)(20 + l4));
 	ip[6] = 0x40;		/* DF */
 	ip[8] = 64;
 	ip[9] = 6;
 	memcpy(ip + 12, ip_c, 4);
 	memcpy(ip + 16, ip_s, 4);
-	put16(ip + 10, fold(sum16(ip, 20, 0)));
-	put16(tcp, sport);
-	put16(tcp + 2, dport);
-	put32(tcp + 4, seq);
-	put32(tcp + 8, ack);
+	ndiv_put_be16(ip + 10, ndiv_csum_ip4_hdr(ip, 20));
+	ndiv_put_be16(tcp, sport);
+	ndiv_put_be16(tcp + 2, dport);
+	ndiv_put_be32(tcp + 4, seq);
+	ndiv_put_be32(tcp + 8, ack);
 	tcp[12] = (uint8_t)(thl / 4) << 4;
 	tcp[13] = flags;
-	put16(tcp + 14, 64240);
+	ndiv_put_be16(tcp + 14, 64240);
 	memcpy(tcp + 20, opts, olen);
 	memcpy(tcp + thl, pay, plen);
-	sum = sum16(ip + 12, 8, 0) + 6 + l4;
-	put16(tcp + 16, fold(sum16(tcp, l4, sum)));
+	sum = ndiv_csum_pseudo4(ip_c, ip_s, 6, (uint16_t)l4);
+	ndiv_put_be16(tcp + 16, ndiv_csum_fold(ndiv_csum_add(tcp, l4, sum)));
 	t->len = 14 + 20 + l4;
 }
 
@@ -157,8 +122,8 @@ static void build_syn(struct tmpl *t, uint16_t dport)
 {
 	uint8_t o[20] = { 2, 4, 0x05, 0xb4, 4, 2, 8, 10 };
 
-	put32(o + 8, CTSVAL);
-	put32(o + 12, 0);
+	ndiv_put_be32(o + 8, CTSVAL);
+	ndiv_put_be32(o + 12, 0);
 	o[16] = 1;
 	o[17] = 3;
 	o[18] = 3;
@@ -171,8 +136,8 @@ static void build_ts_seg(struct tmpl *t, uint32_t ack, uint32_t tsecr,
 {
 	uint8_t o[12] = { 1, 1, 8, 10 };
 
-	put32(o + 4, CTSVAL + 1);
-	put32(o + 8, tsecr);
+	ndiv_put_be32(o + 4, CTSVAL + 1);
+	ndiv_put_be32(o + 8, tsecr);
 	build(t, CPORT, 80, CISN + 1, ack, flags, o, sizeof(o), pay, plen);
 }
 
@@ -216,7 +181,7 @@ static uint32_t reply_tsval(const struct ndiv_frame *f)
 			continue;
 		}
 		if (tcp[i] == 8 && tcp[i + 1] == 10 && i + 10 <= hl)
-			return get32(tcp + i + 2);
+			return ndiv_get_be32(tcp + i + 2);
 		if (tcp[i + 1] < 2)
 			break;
 		i += tcp[i + 1];
@@ -336,9 +301,9 @@ int main(int argc, char **argv)
 	if (v != NDIV_TX || !reply_tcp(&f) ||
 	    (reply_tcp(&f)[13] & 0x12) != 0x12)
 		die("SYN was not answered with a SYN-ACK");
-	synack_seq = get32(reply_tcp(&f) + 4);
+	synack_seq = ndiv_get_be32(reply_tcp(&f) + 4);
 	synack_ts = reply_tsval(&f);
-	if (get32(reply_tcp(&f) + 8) != CISN + 1)
+	if (ndiv_get_be32(reply_tcp(&f) + 8) != CISN + 1)
 		die("SYN-ACK does not acknowledge the SYN");
 	if (!synack_ts)
 		die("SYN-ACK carries no timestamp");
