@@ -220,6 +220,20 @@ static void ndiv_features_restore(struct ndiv_dev *nd)
 	nd->features_off = 0;
 }
 
+/*
+ * Let a native hook set up (on) or release (off) what it needs while an
+ * app is bound: see struct ndiv_port_info. Context: RTNL and ndiv_mutex.
+ */
+static int ndiv_port_prepare(struct ndiv_dev *nd, bool on)
+{
+	const struct ndiv_port_info *info;
+
+	if (nd->generic || !nd->port)
+		return 0;
+	info = nd->port->info;
+	return info->prepare ? info->prepare(nd->dev, on) : 0;
+}
+
 /**
  * ndiv_attach - bind an app to a device, or swap the bound app
  * @nd: the device
@@ -251,11 +265,17 @@ int ndiv_attach(struct ndiv_dev *nd, const char *name)
 		err = ndiv_generic_enable(nd);
 		if (err)
 			return err;
+	} else if (!cur) {
+		err = ndiv_port_prepare(nd, true);
+		if (err)
+			return err;
 	}
 	b = ndiv_binding_new(nd, app);
 	if (IS_ERR(b)) {
-		if (!cur)
+		if (!cur) {
 			ndiv_generic_disable(nd);
+			ndiv_port_prepare(nd, false);
+		}
 		return PTR_ERR(b);
 	}
 	if (!cur && !nd->generic)
@@ -273,10 +293,12 @@ void ndiv_detach(struct ndiv_dev *nd)
 	struct ndiv_binding __rcu **slot = ndiv_slot(nd);
 
 	ASSERT_RTNL();
-	if (!slot)
+	if (!slot || !rcu_access_pointer(*slot))
 		return;
 	ndiv_generic_disable(nd);
+	/* waits until no CPU runs the app before the hook is released */
 	ndiv_binding_swap(slot, NULL);
+	ndiv_port_prepare(nd, false);
 	ndiv_features_restore(nd);
 }
 
@@ -357,21 +379,28 @@ static struct ndiv_port *ndiv_find_port(const struct net_device *dev)
 }
 
 /**
- * ndiv_port_register - announce a driver's ndiv hook for a device
+ * __ndiv_port_register - announce a driver's ndiv hook for a device
  * @port: embedded in the driver's private data, zeroed
  * @dev: the device
- * @driver: the driver's name, shown in sysfs
+ * @info: the hook's description, static, outlives the port
+ * @abi: NDIV_HOOK_ABI as the driver was built (ndiv_port_register())
  *
- * Call before or after register_netdev(). Context: process; RTNL may
- * or may not be held.
+ * Call before or after register_netdev(). A driver built for another
+ * hook ABI is refused with -EPROTO; the device keeps working, in generic
+ * mode only. Context: process; RTNL may or may not be held.
  */
-int ndiv_port_register(struct ndiv_port *port, struct net_device *dev,
-		       const char *driver)
+int __ndiv_port_register(struct ndiv_port *port, struct net_device *dev,
+			 const struct ndiv_port_info *info, unsigned int abi)
 {
 	struct ndiv_dev *nd;
 
+	if (abi != NDIV_HOOK_ABI) {
+		netdev_err(dev, "ndiv: %s was built for hook ABI %u, ndiv has %u: rebuild the driver against this ndiv; generic mode only\n",
+			   info->driver, abi, NDIV_HOOK_ABI);
+		return -EPROTO;
+	}
 	port->dev = dev;
-	port->driver = driver;
+	port->info = info;
 	RCU_INIT_POINTER(port->binding, NULL);
 	mutex_lock(&ndiv_mutex);
 	list_add_tail(&port->node, &ndiv_ports);
@@ -383,7 +412,7 @@ int ndiv_port_register(struct ndiv_port *port, struct net_device *dev,
 	mutex_unlock(&ndiv_mutex);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(ndiv_port_register);
+EXPORT_SYMBOL_GPL(__ndiv_port_register);
 
 /**
  * ndiv_port_unregister - withdraw a driver's hook
@@ -397,6 +426,8 @@ void ndiv_port_unregister(struct ndiv_port *port)
 {
 	struct ndiv_dev *nd;
 
+	if (!port->info)	/* never registered, or refused */
+		return;
 	mutex_lock(&ndiv_mutex);
 	ndiv_binding_swap(&port->binding, NULL);
 	nd = ndiv_find_dev(port->dev);

@@ -132,19 +132,41 @@ static ssize_t hook_show(struct kobject *kobj, struct kobj_attribute *attr,
 	ssize_t ret;
 
 	mutex_lock(&ndiv_mutex);
-	ret = sysfs_emit(buf, "%s\n", nd->port ? nd->port->driver : "none");
+	ret = sysfs_emit(buf, "%s\n", nd->port ? nd->port->info->driver : "none");
 	mutex_unlock(&ndiv_mutex);
 	return ret;
+}
+
+/* The native hook's capabilities, as words; empty without a hook. */
+static ssize_t caps_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	static const char * const names[] = { "tx", "multibuf" };
+	struct ndiv_dev *nd = kobj_to_nd(kobj);
+	unsigned int i;
+	int len = 0;
+	u32 caps;
+
+	mutex_lock(&ndiv_mutex);
+	caps = nd->port ? nd->port->info->caps : 0;
+	mutex_unlock(&ndiv_mutex);
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (caps & BIT(i))
+			len += sysfs_emit_at(buf, len, "%s%s", len ? " " : "",
+					     names[i]);
+	return len + sysfs_emit_at(buf, len, "\n");
 }
 
 static struct kobj_attribute ndiv_attr_app = __ATTR_RW(app);
 static struct kobj_attribute ndiv_attr_mode = __ATTR_RW(mode);
 static struct kobj_attribute ndiv_attr_hook = __ATTR_RO(hook);
+static struct kobj_attribute ndiv_attr_caps = __ATTR_RO(caps);
 
 static struct attribute *ndiv_dev_attrs[] = {
 	&ndiv_attr_app.attr,
 	&ndiv_attr_mode.attr,
 	&ndiv_attr_hook.attr,
+	&ndiv_attr_caps.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(ndiv_dev);
@@ -356,8 +378,17 @@ static ssize_t apps_show(struct kobject *kobj, struct kobj_attribute *attr,
 
 static struct kobj_attribute ndiv_attr_apps = __ATTR_RO(apps);
 
+static ssize_t hook_abi_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	return sysfs_emit(buf, "%u\n", NDIV_HOOK_ABI);
+}
+
+static struct kobj_attribute ndiv_attr_hook_abi = __ATTR_RO(hook_abi);
+
 static struct attribute *ndiv_kernel_attrs[] = {
 	&ndiv_attr_apps.attr,
+	&ndiv_attr_hook_abi.attr,
 	NULL,
 };
 

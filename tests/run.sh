@@ -6,15 +6,17 @@
 # Suites: unit (user-space tests of packet logic and ndivctl), fuzz (a short
 # libFuzzer run per target), style (checkpatch), intree (the in-tree
 # series, Kconfig and Makefiles, dkms.conf, the kernel range; no kernel
-# build), lab (real drivers in the QEMU lab). Every suite prints KTAP;
-# the runner counts "ok"/"not ok" result lines and ends with "N passed,
-# N failed". Output of each suite is kept in build/tests/<suite>.log.
+# build), compile (drivers without a QEMU model: built against the Debian
+# headers or cross-compiled), lab (real drivers in the QEMU lab). Every
+# suite prints KTAP; the runner counts "ok"/"not ok" result lines and ends
+# with "N passed, N failed". Output of each suite is kept in
+# build/tests/<suite>.log.
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/tests
 mkdir -p "$out"
-suites=${*:-unit fuzz style intree lab}
+suites=${*:-unit fuzz style intree compile lab}
 fuzz_seconds=${NDIV_FUZZ_SECONDS:-20}
 
 suite_unit() {
@@ -58,6 +60,12 @@ suite_style() {
 
 suite_intree() {
 	"$top/tests/intree/check.sh"
+}
+
+suite_compile() {
+	for t in "$top"/tests/compile/*.sh; do
+		[ -x "$t" ] && "$t"
+	done
 }
 
 suite_lab() {

@@ -93,3 +93,17 @@ void e1000e_ndiv_flush(struct e1000_adapter *adapter)
 		writel(tx_ring->next_to_use, tx_ring->tail);
 	__netif_tx_unlock(txq);
 }
+
+static const struct ndiv_port_info e1000e_ndiv_info = {
+	.driver = "e1000e",
+	.caps = NDIV_CAP_TX,
+};
+
+/*
+ * Probe, after register_netdev(). A refusal (another hook ABI) is logged
+ * by ndiv and leaves the device to generic mode: not a probe error.
+ */
+void e1000e_ndiv_register(struct e1000_adapter *adapter)
+{
+	ndiv_port_register(&adapter->ndiv, adapter->netdev, &e1000e_ndiv_info);
+}

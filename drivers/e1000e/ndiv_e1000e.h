@@ -20,6 +20,7 @@ enum e1000e_ndiv_action e1000e_ndiv_rx(struct e1000_adapter *adapter,
 				       struct sk_buff *skb, u32 *length,
 				       u32 staterr, __le16 vlan);
 void e1000e_ndiv_flush(struct e1000_adapter *adapter);
+void e1000e_ndiv_register(struct e1000_adapter *adapter);
 
 /* netdev.c, shared with the glue to ring the TX doorbell */
 void e1000e_update_tdt_wa(struct e1000_ring *tx_ring, unsigned int i);

@@ -46,15 +46,24 @@ static bool virtnet_ndiv_capable(struct virtnet_info *vi)
 	return vi->mergeable_rx_bufs || !vi->big_packets;
 }
 
+static const struct ndiv_port_info virtnet_ndiv_info = {
+	.driver = "virtio_net",
+	.caps = NDIV_CAP_TX,
+};
+
 /* Probe, process context, after register_netdevice() and rtnl_unlock(). */
 static int virtnet_ndiv_register(struct virtnet_info *vi)
 {
+	int err;
+
 	if (!virtnet_ndiv_capable(vi)) {
 		netdev_info(vi->dev,
 			    "ndiv: big packets mode, no driver hook (generic mode only)\n");
 		return 0;
 	}
-	return ndiv_port_register(&vi->ndiv, vi->dev, "virtio_net");
+	err = ndiv_port_register(&vi->ndiv, vi->dev, &virtnet_ndiv_info);
+	/* another hook ABI: ndiv logged it, generic mode still works */
+	return err == -EPROTO ? 0 : err;
 }
 
 /* Remove and probe errors, before unregister_netdev(). */

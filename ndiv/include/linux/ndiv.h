@@ -6,7 +6,8 @@
  *
  *  - apps (modules) register a per-frame handler with ndiv_register_app();
  *  - drivers embed a struct ndiv_port in their private data, register it
- *    with ndiv_port_register() and call the inline hook on each frame:
+ *    with ndiv_port_register() and a static struct ndiv_port_info, and
+ *    call the inline hook on each frame:
  *
  *	b = ndiv_port_binding(&priv->ndiv);	// NAPI poll, BH disabled
  *	if (unlikely(b)) {
@@ -99,6 +100,37 @@ struct ndiv_binding {
 	struct rcu_head rcu;
 };
 
+/*
+ * The hook ABI between ndiv and patched drivers: struct ndiv_frame, the
+ * verdicts, struct ndiv_port(_info) and the inline hook below. A driver
+ * built against another version is refused by ndiv_port_register() (and
+ * falls back to generic mode) instead of misreading frames. Bumped on any
+ * change to them; shown by "ndivctl features".
+ */
+#define NDIV_HOOK_ABI		1
+
+/* What a driver's hook can do: struct ndiv_port_info.caps */
+#define NDIV_CAP_TX		BIT(0)	/* NDIV_TX sends the frame back out */
+#define NDIV_CAP_MULTIBUF	BIT(1)	/* frames over several buffers */
+
+/**
+ * struct ndiv_port_info - what a patched driver tells ndiv about its hook
+ * @driver: the driver's name, shown in sysfs and by ndivctl
+ * @caps: NDIV_CAP_* flags
+ * @prepare: optional. Called with @on true before the first app is bound
+ *	natively to the device, and with @on false after the last one is
+ *	unbound and no CPU runs it any more, for drivers whose hook needs
+ *	resources of its own (XDP TX rings, NAPI on a device without it).
+ *	Context: process, RTNL held, may sleep and may reset the device. Not
+ *	called by ndiv_port_unregister(): the driver is tearing down anyway.
+ *	An error fails the bind.
+ */
+struct ndiv_port_info {
+	const char *driver;
+	u32 caps;
+	int (*prepare)(struct net_device *dev, bool on);
+};
+
 /**
  * struct ndiv_port - the ndiv hook point of a patched driver
  * @binding: the bound app, or NULL. Read in NAPI context with
@@ -112,13 +144,15 @@ struct ndiv_port {
 	struct ndiv_binding __rcu *binding;
 	/* private to the core */
 	struct net_device *dev;
-	const char *driver;
+	const struct ndiv_port_info *info;
 	struct ndiv_dev *nd;
 	struct list_head node;
 };
 
-int ndiv_port_register(struct ndiv_port *port, struct net_device *dev,
-		       const char *driver);
+int __ndiv_port_register(struct ndiv_port *port, struct net_device *dev,
+			 const struct ndiv_port_info *info, unsigned int abi);
+#define ndiv_port_register(port, dev, info) \
+	__ndiv_port_register(port, dev, info, NDIV_HOOK_ABI)
 void ndiv_port_unregister(struct ndiv_port *port);
 
 /*
