@@ -24,6 +24,24 @@ assert links['lo']['hook'] is None, links['lo']
 " || { diag "$out"; return 1; }
 }
 
+# ndivctl features against the real driver: the hook, the core's hook ABI,
+# TX, and as many RX queues as the guest kernel shows.
+case_features_json() {
+	out=$(G sh -c "ndivctl -j features dev $DEV;
+		cat /sys/kernel/ndiv/hook_abi;
+		ls -d /sys/class/net/$DEV/queues/rx-* | wc -l") || return 1
+	echo "$out" | "$PY" -c "
+import json, sys
+lines = sys.stdin.read().splitlines()
+f = json.loads(lines[0])[0]
+abi, rxq = int(lines[1]), int(lines[2])
+assert f['hook'] == '$DRIVER' and f['native'] and f['tx'], f
+assert f['hook_abi'] == abi >= 1, (f, abi)
+assert f['rx_queues'] == rxq >= 1 and not f['multibuf'], (f, rxq)
+assert f['mode'] == 'native' and f['generic'], f
+" || { diag "$out"; return 1; }
+}
+
 case_sysfs_rejects_bad_writes() {
 	expect_eq "never-bound device: zero counters, no queue dirs" \
 		"$(G sh -c 'cat /sys/class/net/lo/ndiv/stats/rx_packets;
@@ -163,6 +181,69 @@ swap_under_traffic() {
 	expect_eq "aborted" "$aborted" 0
 }
 
+# Per-CPU receive-queue interrupts of the NIC, "cpu0 cpu1 ..." summed over
+# its queues (virtio: the virtioN-input.Q lines of /proc/interrupts).
+queue_irqs_per_cpu() {
+	G awk -v n="$1" '$NF ~ /-input\.[0-9]+$/ {
+		for (c = 0; c < n; c++) s[c] += $(c + 2) }
+		END { for (c = 0; c < n; c++) printf "%d ", s[c]; print "" }' \
+		/proc/interrupts
+}
+
+# Several RX queues on several CPUs: flows spread over the queues, each
+# queue's NAPI runs the app on the CPU its interrupt is bound to, and the
+# per-queue, per-CPU counters add up to the device's. 16 flows (one socket
+# each) leave one queue idle with probability 2^-15.
+case_queues_on_every_cpu() {
+	nq=$(G sh -c "ls -d /sys/class/net/$DEV/queues/rx-* | wc -l")
+	ncpu=$(G nproc)
+	if [ "$nq" -lt 2 ] || [ "$ncpu" -lt 2 ]; then
+		echo "skip: $nq RX queues, $ncpu CPUs"
+		return 0
+	fi
+	# bench-drop also drops ARP: the host must know the guest's MAC
+	mac=$(G cat "/sys/class/net/$DEV/address")
+	ip neigh replace "$NDIV_LAB_GUEST_IP" lladdr "$mac" \
+		dev "$NDIV_LAB_HOST_DEV" nud permanent || return 1
+	queues_on_every_cpu "$ncpu"
+	rc=$?
+	ip neigh del "$NDIV_LAB_GUEST_IP" dev "$NDIV_LAB_HOST_DEV"
+	return $rc
+}
+
+queues_on_every_cpu() {
+	ncpu=$1
+	attach bench-drop || return 1
+	eval "$(snapshot)"
+	d0=$drop
+	i0=$(queue_irqs_per_cpu "$ncpu")
+	q0=$(G sh -c "cat $ND/queues/rx-*/drop" | tr '\n' ' ')
+	for f in $(seq 16); do
+		$PY "$LAB/udp.py" send "$NDIV_LAB_GUEST_IP" $((9000 + f)) 100 \
+			>/dev/null &
+	done
+	wait
+	for _ in $(seq 50); do
+		eval "$(snapshot)"
+		[ "$((drop - d0))" -ge 1600 ] && break
+		sleep 0.1
+	done
+	i1=$(queue_irqs_per_cpu "$ncpu")
+	q1=$(G sh -c "cat $ND/queues/rx-*/drop" | tr '\n' ' ')
+	detach || return 1
+	echo "drops per queue before: $q0 after: $q1; irqs per CPU before: $i0 after: $i1"
+	"$PY" -c "
+import sys
+q0, q1, i0, i1 = (list(map(int, a.split())) for a in sys.argv[1:5])
+total = int(sys.argv[5])
+dq = [b - a for a, b in zip(q0, q1)]
+di = [b - a for a, b in zip(i0, i1)]
+assert sum(dq) == total >= 1600, ('queues vs device', dq, total)
+assert sum(1 for d in dq if d > 0) >= 2, ('one queue got every flow', dq)
+assert all(d > 0 for d in di), ('a CPU took no queue interrupt', di)
+" "$q0" "$q1" "$i0" "$i1" "$((drop - d0))" || return 1
+}
+
 # Every queue's ethtool -S counter equals its sysfs file; which queue the
 # flow lands on is up to the NIC's steering, so only the sum is bounded.
 case_ethtool_counters_match_sysfs() {
@@ -194,7 +275,8 @@ case_unload_after_traffic() {
 	expect_eq "driver, app and core unload while bound" "$out" unloaded
 }
 
-run_cases case_links_json case_sysfs_rejects_bad_writes \
+run_cases case_links_json case_features_json case_sysfs_rejects_bad_writes \
 	case_pass_reaches_stack case_drop_hides_frames_from_stack \
 	case_reflect_swaps_addresses case_swap_under_traffic_counts_once \
-	case_ethtool_counters_match_sysfs case_unload_after_traffic
+	case_queues_on_every_cpu case_ethtool_counters_match_sysfs \
+	case_unload_after_traffic

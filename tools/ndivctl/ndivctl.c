@@ -135,13 +135,16 @@ static void usage(FILE *f)
 {
 	fputs("Usage: ndivctl [ OPTIONS ] OBJECT { COMMAND | help }\n", f);
 	fputs("       ndivctl [ OPTIONS ] help\n", f);
-	fputs("where  OBJECT := { app | link | stats | slhttpd }\n", f);
+	fputs("where  OBJECT := { app | link | features | stats | slhttpd }\n",
+	      f);
 	fputs("       OPTIONS := { -j[son] | -p[retty] | -h[elp] | -V[ersion] }\n",
 	      f);
 	fputc('\n', f);
 	app_usage(f);
 	fputc('\n', f);
 	link_usage(f);
+	fputc('\n', f);
+	features_usage(f);
 	fputc('\n', f);
 	stats_usage(f);
 	fputc('\n', f);
@@ -151,6 +154,7 @@ static void usage(FILE *f)
 static const struct cmd objects[] = {
 	{ "app", do_app },
 	{ "link", do_link },
+	{ "features", do_features },
 	{ "stats", do_stats },
 	{ "slhttpd", do_slhttpd },
 	{ "help", NULL },

@@ -75,11 +75,13 @@ int parse_kwargs(int argc, char **argv, const struct kwarg *kw,
 
 int do_app(const struct ctx *ctx, int argc, char **argv);
 int do_link(const struct ctx *ctx, int argc, char **argv);
+int do_features(const struct ctx *ctx, int argc, char **argv);
 int do_stats(const struct ctx *ctx, int argc, char **argv);
 int do_slhttpd(const struct ctx *ctx, int argc, char **argv);
 
 void app_usage(FILE *f);
 void link_usage(FILE *f);
+void features_usage(FILE *f);
 void stats_usage(FILE *f);
 void slhttpd_usage(FILE *f);
 

@@ -67,6 +67,8 @@ netdev() {
 		ln -s "../../../../bus/pci/drivers/$3" "$d/device/driver"
 	fi
 	echo "$4" >"$d/ndiv/hook"
+	if [ "$4" = none ]; then echo; else echo tx; fi >"$d/ndiv/caps"
+	mkdir -p "$d/queues/rx-0" "$d/queues/tx-0"
 	echo "$5" >"$d/ndiv/mode"
 	echo "$6" >"$d/ndiv/app"
 	counters "$d/ndiv/stats" 0 0 0 0 0 0 0
@@ -78,6 +80,7 @@ make_tree() {
 	rm -rf "$ROOT"
 	mkdir -p "$ROOT/kernel/ndiv" "$NET"
 	printf 'bench-reflect\ndrop-all\n' >"$ROOT/kernel/ndiv/apps"
+	echo 1 >"$ROOT/kernel/ndiv/hook_abi"
 	echo "+bond0" >"$NET/bonding_masters"
 	netdev eth2 4 virtio_net virtio_net native none up
 	netdev lo 1 - none native none unknown
@@ -90,6 +93,8 @@ make_tree() {
 	counters "$NET/eth0/ndiv/queues/rx-1" 50 3200 50 0 0 0 0
 	counters "$NET/eth0/ndiv/queues/rx-10" 1 64 0 0 1 0 0
 	counters "$NET/eth2/ndiv/stats" $U64_MAX 0 $U64_MAX 0 0 0 0
+	mkdir -p "$NET/eth2/queues/rx-1" "$NET/eth2/queues/tx-1"
+	echo "tx multibuf" >"$NET/eth2/ndiv/caps"
 	make_slhttpd
 }
 
@@ -349,6 +354,65 @@ t_link_show_dev() {
 	json_check 'len(d) == 1 and d[0]["app"] == "bench-reflect"'
 }
 
+t_features_text() {
+	ndivctl features dev eth0
+	expect_rc 0
+	expect_out "Features for eth0:
+driver: e1000e
+hook: native (e1000e)
+hook-abi: 1
+mode: native
+app: bench-reflect
+rx-queues: 1
+tx-queues: 1
+native: on
+tx: on
+multi-buffer: off
+generic: on"
+	ndivctl features show dev eth1
+	expect_rc 0
+	expect_out_has "hook: none (generic mode only)"
+	expect_out_has "native: off"
+	ndivctl f d lo
+	expect_rc 0
+	expect_out_has "hook: none (ndiv cannot run here)"
+	expect_out_has "generic: off"
+	expect_out_has "tx: off"
+	ndivctl features
+	expect_rc 0
+	[ "$(grep -c '^Features for ' "$OUT")" -eq 5 ] ||
+		fail "'features' does not list every device"
+}
+
+t_features_json() {
+	ndivctl -j features dev eth2
+	expect_rc 0
+	json_check 'd == [{"ifname": "eth2", "driver": "virtio_net", "hook": "virtio_net", "hook_abi": 1, "mode": "native", "app": None, "rx_queues": 2, "tx_queues": 2, "native": True, "tx": True, "multibuf": True, "generic": True}]'
+	ndivctl -j features
+	expect_rc 0
+	json_check '[x["ifname"] for x in d] == a' lo eth0 eth1 eth2 veth0
+	json_check 'd[4]["hook"] is None and d[4]["native"] is False and d[4]["tx"] is True'
+}
+
+t_features_errors() {
+	expect_error 2 "Error: eth9: no such device" features dev eth9
+	ndivctl features dev
+	expect_rc 1
+	expect_err_has "'dev' needs a value"
+	ndivctl features frob
+	expect_rc 1
+	expect_err_has "unknown command 'frob'"
+	rm "$ROOT/kernel/ndiv/hook_abi"
+	ndivctl features dev eth0
+	expect_rc 2
+	expect_err_has "ndiv module is older than ndivctl"
+	echo 1 >"$ROOT/kernel/ndiv/hook_abi"
+	rm "$NET/eth0/ndiv/caps"
+	ndivctl features dev eth0
+	expect_rc 2
+	expect_err_has "eth0: cannot read ndiv attributes"
+}
+
 t_no_such_device() {
 	expect_error 2 "Error: eth9: no such device" link show dev eth9
 	expect_error 2 "Error: ../../kernel: no such device" \
@@ -580,7 +644,7 @@ t_slh_help() {
 	done
 	ndivctl help
 	expect_out_has "ndivctl slhttpd set [ ports PORT[,PORT...] ]"
-	expect_out_has "OBJECT := { app | link | stats | slhttpd }"
+	expect_out_has "OBJECT := { app | link | features | stats | slhttpd }"
 }
 
 t_slh_not_loaded() {
@@ -871,6 +935,9 @@ t_slh_stats		slhttpd stats: kernel order, unknown last
 t_slh_stats_json	slhttpd stats -j: one object, u64 exact
 t_slh_stats_bad_counter	slhttpd stats, malformed counter: exit 3
 t_stats_app_counters	stats: an app's own counters after ndiv's
+t_features_text		features: hook, ABI, queues, capabilities
+t_features_json		features -j: every field, typed
+t_features_errors	features: no device, bad arguments, old ndiv
 "
 
 echo "KTAP version 1"
