@@ -19,7 +19,7 @@ DESTDIR ?=
 PREFIX ?= /usr/local
 
 .PHONY: all deps modules drivers tools check check-unit demo install \
-	clean checkpatch bench bench-http help kver-check kernel
+	clean checkpatch bench bench-http bench-xdp help kver-check kernel
 
 all: modules drivers tools
 
@@ -122,3 +122,10 @@ kernel: kver-check $(KVER_FILE)
 # Not part of make check. BENCH_* variables: tools/bench/bench-http.sh.
 bench-http: all
 	@tools/bench/bench-http.sh
+
+# ndiv_bench against xdp-bench (native and generic XDP) in the lab VM:
+# build/bench/xdp.json, the plot and the table in
+# Documentation/benchmarks/xdp.rst. Needs root; about 15 minutes.
+# Not part of make check. BENCH_* variables: tools/bench/bench-xdp.sh.
+bench-xdp: all
+	@tools/bench/bench-xdp.sh
