@@ -9,6 +9,7 @@
  * DROP puts the skb back on the RX ring, as the driver does for frames
  * with errors. All of it runs in NAPI (softirq) context.
  */
+#include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 
@@ -70,6 +71,10 @@ enum e1000e_ndiv_action e1000e_ndiv_rx(struct e1000_adapter *adapter,
 		return E1000E_NDIV_PASS;
 	case NDIV_TX:
 		ndiv_skb_apply(skb, &f);
+		/* the reply leaves on the request's VLAN unless the app said no */
+		if (f.flags & NDIV_F_VLAN_STRIPPED)
+			__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q),
+					       f.vlan_tci);
 		if (!e1000e_ndiv_xmit(adapter, skb)) {
 			ndiv_count_tx_error(b, 0);
 			dev_kfree_skb_any(skb);

@@ -72,6 +72,41 @@ static void broken_geometry_detected(void)
 	KTAP_EXPECT(!ndiv_frame_intact(&t.f, t.buf, PKT_BUF));
 }
 
+static void vlan_restore_inserts_tag(void)
+{
+	uint8_t *p;
+	int i;
+
+	pkt_frame(&t, 60);
+	p = t.f.data;
+	for (i = 0; i < 60; i++)
+		p[i] = i;
+	KTAP_EXPECT(ndiv_frame_vlan_restore(&t.f) == 0);
+	KTAP_EXPECT(t.f.len == 60 && t.f.data == p);	/* no tag: no-op */
+	t.f.flags = NDIV_F_VLAN_STRIPPED;
+	t.f.vlan_tci = 0x6064;				/* PCP 3, VID 100 */
+	KTAP_EXPECT(ndiv_frame_vlan_restore(&t.f) == 0);
+	KTAP_EXPECT(t.f.len == 64 && t.f.data == p - 4 && !t.f.flags);
+	for (i = 0; i < 12; i++)
+		KTAP_EXPECT(t.f.data[i] == i);
+	KTAP_EXPECT(t.f.data[12] == 0x81 && t.f.data[13] == 0x00 &&
+		    t.f.data[14] == 0x60 && t.f.data[15] == 0x64);
+	KTAP_EXPECT(t.f.data[16] == 12 && t.f.data[63] == 59);
+	KTAP_EXPECT(ndiv_frame_intact(&t.f, t.buf, PKT_BUF));
+}
+
+static void vlan_restore_without_room_fails(void)
+{
+	pkt_frame(&t, 60);
+	ndiv_frame_push(&t.f, t.f.headroom - 3);
+	t.f.flags = NDIV_F_VLAN_STRIPPED;
+	KTAP_EXPECT(ndiv_frame_vlan_restore(&t.f) == -1);
+	KTAP_EXPECT(t.f.headroom == 3 && t.f.flags == NDIV_F_VLAN_STRIPPED);
+	pkt_frame(&t, 11);				/* no MAC header */
+	t.f.flags = NDIV_F_VLAN_STRIPPED;
+	KTAP_EXPECT(ndiv_frame_vlan_restore(&t.f) == -1 && t.f.len == 11);
+}
+
 int main(void)
 {
 	static const struct ktap_case cases[] = {
@@ -81,6 +116,8 @@ int main(void)
 		KTAP_CASE(put_within_tailroom),
 		KTAP_CASE(intact_after_helpers),
 		KTAP_CASE(broken_geometry_detected),
+		KTAP_CASE(vlan_restore_inserts_tag),
+		KTAP_CASE(vlan_restore_without_room_fails),
 	};
 
 	ktap_run(cases, sizeof(cases) / sizeof(cases[0]));

@@ -86,6 +86,31 @@ static inline void ndiv_frame_trim(struct ndiv_frame *f, uint32_t len)
 	f->len = len;
 }
 
+/*
+ * NDIV_TX with NDIV_F_VLAN_STRIPPED still set sends the reply tagged with
+ * vlan_tci, on the VLAN the request came from; an app that clears the
+ * flag sends it untagged. Drivers whose TX path takes the buffer as it is
+ * (the XDP TX helpers) call this to put the tag back into the frame.
+ * Returns 0, or -1 when the frame has no room for it (left unchanged).
+ */
+static inline int ndiv_frame_vlan_restore(struct ndiv_frame *f)
+{
+	uint8_t *p;
+
+	if (!(f->flags & NDIV_F_VLAN_STRIPPED))
+		return 0;
+	if (f->len < 12 || !ndiv_frame_push(f, 4))
+		return -1;
+	p = f->data;
+	memmove(p, p + 4, 12);		/* destination and source MAC */
+	p[12] = 0x81;			/* ETH_P_8021Q */
+	p[13] = 0x00;
+	p[14] = f->vlan_tci >> 8;
+	p[15] = f->vlan_tci & 0xff;
+	f->flags &= ~NDIV_F_VLAN_STRIPPED;
+	return 0;
+}
+
 /* Writable bytes the frame can use in total, wherever data sits. */
 static inline uint32_t ndiv_frame_room(const struct ndiv_frame *f)
 {
