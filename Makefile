@@ -7,6 +7,7 @@
 #   make check      all tests; ends with "N passed, N failed"
 #   make install    install modules (updates/) and ndivctl on this machine
 #   make kernel     in-tree build: ndiv and the hooked drivers in build/kernel
+#   make cross      cross-build the core and the ARM drivers (mvneta)
 #
 # Debian packages the build needs are installed by tools/deps.sh.
 
@@ -14,7 +15,7 @@ TOP := $(CURDIR)
 BUILD := $(TOP)/build
 KVER ?= $(shell cat $(BUILD)/kver 2>/dev/null)
 KDIR = /lib/modules/$(KVER)/build
-DRIVERS := $(patsubst drivers/%/sources,%,$(wildcard drivers/*/sources))
+DRIVERS := $(patsubst drivers/%/sources,%,$(filter-out $(patsubst %/arch,%/sources,$(wildcard drivers/*/arch)),$(wildcard drivers/*/sources)))
 DESTDIR ?=
 PREFIX ?= /usr/local
 
@@ -24,7 +25,7 @@ PREFIX ?= /usr/local
 all: modules drivers tools
 
 help:
-	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,/^$$/{/^#/p}' Makefile | sed 's/^# \{0,1\}//'
 
 # The kernel version comes from the installed linux-source-6.12; deps.sh
 # installs what is missing and prints it.
@@ -58,6 +59,14 @@ $(BUILD)/drivers/%.stamp: drivers/%/* patches/%/* ndiv/include/*/*.h \
 	@tools/build-driver.sh $* $(KVER)
 	@touch $@
 
+# Drivers of other architectures (drivers/<drv>/arch lists them) and the
+# core, cross-built against linux-source-6.12 by tools/build-cross.sh into
+# build/cross/<arch>/modules: build checks, not modules for this machine.
+.PHONY: cross
+cross:
+	@for a in $$(sed 's/#.*//' drivers/*/arch | tr -s ' \t' '\n' | \
+		sort -u); do tools/build-cross.sh $$a || exit 1; done
+
 tools: kver-check $(BUILD)/kver
 	@mkdir -p $(BUILD)/bin
 	@$(MAKE) -s -C tools/ndivctl O=$(BUILD)/bin
@@ -90,22 +99,29 @@ Module.symvers: | modules
 # In-tree build (Documentation/kernel-builders.rst): the whole
 # linux-source-6.12 under build/kernel, patches/series applied and ndiv put
 # in by tools/intree.sh, the Debian config of KVER (or its headers') with
-# ndiv, e1000e and virtio_net as modules; builds those objects only.
+# ndiv and the hooked x86 drivers as modules; builds those objects only
+# (mvneta, an ARM driver, is cross-built by the compile suite instead).
 KSRC := $(BUILD)/kernel/linux-source-6.12
 KSRC_TAR := /usr/src/linux-source-6.12.tar.xz
+# A tree patched with other versions of the patches is unpacked afresh:
+# intree.sh only skips patches that are applied exactly.
 kernel: kver-check $(KVER_FILE)
-	@if [ ! -f $(KSRC)/.ndiv-unpacked ] || \
-	    [ $(KSRC_TAR) -nt $(KSRC)/.ndiv-unpacked ]; then \
+	@sum=$$(cat patches/series patches/*/*.patch | md5sum); \
+	if [ ! -f $(KSRC)/.ndiv-unpacked ] || \
+	    [ $(KSRC_TAR) -nt $(KSRC)/.ndiv-unpacked ] || \
+	    [ "$$(cat $(KSRC)/.ndiv-patches 2>/dev/null)" != "$$sum" ]; then \
 		echo "  UNPACK  $(KSRC_TAR)"; rm -rf $(BUILD)/kernel; \
 		mkdir -p $(BUILD)/kernel; \
 		tar -xf $(KSRC_TAR) -C $(BUILD)/kernel; \
-		touch $(KSRC)/.ndiv-unpacked; fi
+		touch $(KSRC)/.ndiv-unpacked; fi; \
+	echo "$$sum" > $(KSRC)/.ndiv-patches
 	@tools/intree.sh $(KSRC)
 	@cfg=/boot/config-$(KVER); [ -f $$cfg ] || \
 		cfg=/lib/modules/$(KVER)/build/.config; \
 	echo "  CONFIG  $$cfg + CONFIG_NDIV=m"; cp $$cfg $(KSRC)/.config
 	@cd $(KSRC) && scripts/config -m NDIV -m NDIV_BENCH -m NDIV_SLHTTPD \
-		-m CONFIGFS_FS -m E1000E -m VIRTIO_NET \
+		-m CONFIGFS_FS -m E1000 -m E1000E -m IGB -m IXGBE -m VETH \
+		-m VIRTIO_NET \
 		--set-str SYSTEM_TRUSTED_KEYS "" \
 		--set-str SYSTEM_REVOCATION_KEYS "" \
 		-d DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT -d DEBUG_INFO_DWARF4 \
@@ -114,7 +130,11 @@ kernel: kver-check $(KVER_FILE)
 	@grep -qx CONFIG_NDIV=m $(KSRC)/.config || \
 		{ echo "ndiv: CONFIG_NDIV=m did not survive olddefconfig" >&2; exit 1; }
 	@$(MAKE) -C $(KSRC) -j$${NDIV_JOBS:-2} net/ndiv/ \
-		drivers/net/virtio_net.o drivers/net/ethernet/intel/e1000e/
+		drivers/net/virtio_net.o drivers/net/veth.o \
+		drivers/net/ethernet/intel/e1000/ \
+		drivers/net/ethernet/intel/e1000e/ \
+		drivers/net/ethernet/intel/igb/ \
+		drivers/net/ethernet/intel/ixgbe/
 
 # slhttpd against nginx, side by side in the lab VM, and slhttpd's engine
 # natively: build/bench/slhttpd.json, the plot and the table in

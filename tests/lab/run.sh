@@ -48,7 +48,14 @@ json_links --nic virtio --queues 2
 lab_run e1000e --nic e1000e -- "$top/tests/lab/native.sh" e1000e
 lab_run "virtio 2 queues" --nic virtio --queues 2 -- \
 	"$top/tests/lab/native.sh" virtio_net
+lab_run e1000 --nic e1000 -- "$top/tests/lab/native.sh" e1000
 lab_run "e1000 generic" --nic e1000 -- "$top/tests/lab/generic.sh"
+# slhttpd on e1000: a subset (the whole suite runs on e1000e and virtio)
+lab_run "slhttpd e1000" --nic e1000 --app slhttpd -- env \
+	NDIV_SLHTTPD_CASES="case_curl_http10 case_curl_keepalive_reuse
+	case_curl_http11_sizes case_ab case_spoofed_request_dropped" \
+	"$top/tests/lab/slhttpd.sh" e1000
+lab_run veth --nic e1000e -- "$top/tests/lab/veth.sh"
 lab_run "slhttpd e1000e" --nic e1000e --app slhttpd -- \
 	"$top/tests/lab/slhttpd.sh" e1000e
 lab_run "slhttpd virtio 2 queues" --nic virtio --queues 2 --app slhttpd -- \

@@ -15,6 +15,25 @@
 #include "ndivctl.h"
 #include "sysfs.h"
 
+/*
+ * The drivers ndiv ships a hooked build of (drivers/ in the source tree;
+ * the unit test checks that the two agree), for telling a user whose
+ * device has no hook whether loading ndiv's build of its driver helps.
+ */
+static const char * const ndiv_drivers[] = {
+	"e1000", "e1000e", "igb", "ixgbe", "mvneta", "veth", "virtio_net",
+};
+
+bool driver_has_ndiv_build(const char *driver)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ndiv_drivers); i++)
+		if (!strcmp(driver, ndiv_drivers[i]))
+			return true;
+	return false;
+}
+
 struct features {
 	char name[IFNAMSIZ];
 	char driver[ATTR_LEN];	/* "" when the device has no driver */
@@ -127,6 +146,9 @@ static void features_print_text(const struct features *ft)
 	printf("driver: %s\n", *ft->driver ? ft->driver : "-");
 	if (ft->native)
 		printf("hook: native (%s)\n", ft->hook);
+	else if (driver_has_ndiv_build(ft->driver))
+		printf("hook: none (this %s is not ndiv's build: install and load ndiv's %s for native mode)\n",
+		       ft->driver, ft->driver);
 	else
 		printf("hook: none (%s)\n", ft->generic ?
 		       "generic mode only" : "ndiv cannot run here");
@@ -148,6 +170,8 @@ static void features_print_json(struct json *j, const struct features *ft)
 	json_kv_str(j, "ifname", ft->name);
 	json_kv_str(j, "driver", *ft->driver ? ft->driver : NULL);
 	json_kv_str(j, "hook", ft->native ? ft->hook : NULL);
+	json_kv_bool(j, "ndiv_build", ft->native ||
+		     driver_has_ndiv_build(ft->driver));
 	json_kv_u64(j, "hook_abi", ft->hook_abi);
 	json_kv_str(j, "mode", ft->mode);
 	json_kv_str(j, "app", strcmp(ft->app, "none") ? ft->app : NULL);

@@ -219,8 +219,11 @@ static int no_hook_error(const char *dev)
 	if (!dev_is_ether(dev))
 		errmsg("%s: device has no ndiv hook, and generic mode works only on Ethernet devices",
 		       dev);
+	else if (driver_has_ndiv_build(driver))
+		errmsg("%s: the loaded %s is not ndiv's build; install and load ndiv's %s (make install, then reload the module) or use generic mode ('mode generic')",
+		       dev, driver, driver);
 	else if (*driver)
-		errmsg("%s: driver %s has no ndiv hook; load the ndiv build of the driver or use generic mode ('mode generic')",
+		errmsg("%s: driver %s has no ndiv hook; use generic mode ('mode generic'), or a NIC whose driver ndiv hooks ('ndivctl features')",
 		       dev, driver);
 	else
 		errmsg("%s: device has no driver with an ndiv hook; use generic mode ('mode generic')",

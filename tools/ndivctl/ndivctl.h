@@ -76,6 +76,7 @@ int parse_kwargs(int argc, char **argv, const struct kwarg *kw,
 int do_app(const struct ctx *ctx, int argc, char **argv);
 int do_link(const struct ctx *ctx, int argc, char **argv);
 int do_features(const struct ctx *ctx, int argc, char **argv);
+bool driver_has_ndiv_build(const char *driver);
 int do_stats(const struct ctx *ctx, int argc, char **argv);
 int do_slhttpd(const struct ctx *ctx, int argc, char **argv);
 

@@ -39,7 +39,7 @@ OUT=$TMP/out
 ERR=$TMP/err
 RC=0
 U64_MAX=18446744073709551615
-HOOKLESS_E1000="Error: eth1: driver e1000 has no ndiv hook; load the ndiv build of the driver or use generic mode ('mode generic')"
+HOOKLESS_E1000="Error: eth1: the loaded e1000 is not ndiv's build; install and load ndiv's e1000 (make install, then reload the module) or use generic mode ('mode generic')"
 
 # ---- the fake sysfs tree ----------------------------------------------
 
@@ -371,8 +371,16 @@ multi-buffer: off
 generic: on"
 	ndivctl features show dev eth1
 	expect_rc 0
-	expect_out_has "hook: none (generic mode only)"
+	expect_out_has "hook: none (this e1000 is not ndiv's build: install and load ndiv's e1000 for native mode)"
 	expect_out_has "native: off"
+	# a driver ndiv has no build of
+	mkdir -p "$ROOT/bus/pci/drivers/r8169"
+	ln -sfn ../../../../bus/pci/drivers/r8169 "$NET/eth1/device/driver"
+	ndivctl features show dev eth1
+	expect_rc 0
+	expect_out_has "hook: none (generic mode only)"
+	expect_error 2 "Error: eth1: driver r8169 has no ndiv hook; use generic mode ('mode generic'), or a NIC whose driver ndiv hooks ('ndivctl features')" \
+		link attach dev eth1 app drop-all
 	ndivctl f d lo
 	expect_rc 0
 	expect_out_has "hook: none (ndiv cannot run here)"
@@ -387,11 +395,24 @@ generic: on"
 t_features_json() {
 	ndivctl -j features dev eth2
 	expect_rc 0
-	json_check 'd == [{"ifname": "eth2", "driver": "virtio_net", "hook": "virtio_net", "hook_abi": 1, "mode": "native", "app": None, "rx_queues": 2, "tx_queues": 2, "native": True, "tx": True, "multibuf": True, "generic": True}]'
+	json_check 'd == [{"ifname": "eth2", "driver": "virtio_net", "hook": "virtio_net", "ndiv_build": True, "hook_abi": 1, "mode": "native", "app": None, "rx_queues": 2, "tx_queues": 2, "native": True, "tx": True, "multibuf": True, "generic": True}]'
 	ndivctl -j features
 	expect_rc 0
 	json_check '[x["ifname"] for x in d] == a' lo eth0 eth1 eth2 veth0
 	json_check 'd[4]["hook"] is None and d[4]["native"] is False and d[4]["tx"] is True'
+	json_check 'd[2]["ndiv_build"] is True and d[4]["ndiv_build"] is False'
+}
+
+# ndivctl's list of drivers ndiv has a build of is the source tree's.
+t_features_driver_list() {
+	list=$(sed -n '/^static const char \* const ndiv_drivers\[\] = {$/,/^};$/p' \
+		"$TOP/tools/ndivctl/features.c" | grep -o '"[a-z0-9_]*"' |
+		tr -d '"' | sort | tr '\n' ' ')
+	tree=$(for d in "$TOP"/drivers/*/sources; do
+		basename "$(dirname "$d")"; done | sort | tr '\n' ' ')
+	[ -n "$list" ] || fail "no driver list in features.c"
+	[ "$list" = "$tree" ] ||
+		fail "features.c lists '$list', drivers/ has '$tree'"
 }
 
 t_features_errors() {
@@ -938,6 +959,7 @@ t_stats_app_counters	stats: an app's own counters after ndiv's
 t_features_text		features: hook, ABI, queues, capabilities
 t_features_json		features -j: every field, typed
 t_features_errors	features: no device, bad arguments, old ndiv
+t_features_driver_list	features: ndivctl knows every driver of drivers/
 "
 
 echo "KTAP version 1"
