@@ -47,7 +47,7 @@ PY=/usr/bin/python3
 # The BENCH_* variables given by the caller, for the reproducing command.
 BENCH_SET=
 for v in BENCH_NICS BENCH_SMP BENCH_DURATION BENCH_WARMUP BENCH_REPEAT \
-	BENCH_RATE; do
+	BENCH_RATE BENCH_TESTS; do
 	eval "[ -z \"\${$v+x}\" ]" || BENCH_SET="$BENCH_SET $v"
 done
 
@@ -57,8 +57,9 @@ BENCH_DURATION=${BENCH_DURATION:-10}
 BENCH_WARMUP=${BENCH_WARMUP:-3}
 BENCH_REPEAT=${BENCH_REPEAT:-3}
 BENCH_RATE=${BENCH_RATE:-5000}
+BENCH_TESTS=${BENCH_TESTS:-"drop tx"}
 export BENCH_NICS BENCH_SMP BENCH_DURATION BENCH_WARMUP BENCH_REPEAT \
-	BENCH_RATE BENCH_SET
+	BENCH_RATE BENCH_TESTS BENCH_SET
 
 UDP_PORT=9
 NFT_TABLE=bench_xdp
@@ -290,7 +291,7 @@ inner() {
 		if [ $((rep % 2)) = 0 ]; then
 			order=$(echo "$order" | tr ' ' '\n' | tac | tr '\n' ' ')
 		fi
-		for test in drop tx; do
+		for test in $BENCH_TESTS; do
 			for load in max fixed; do
 				for target in $order; do
 					measure "$rep" "$test" "$load" \

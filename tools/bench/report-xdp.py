@@ -232,7 +232,7 @@ def plot(data, path):
 
     comps = list(comparisons(data))
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
-    labels = ["%s %s\nvs %s" % (nic, test, TARGET_TITLE[t].split(" (")[0])
+    labels = ["%s %s\nvs XDP %s" % (nic, test, t.split("-")[1])
               for nic, test, t, _, _ in comps]
     xs = range(len(comps))
     w = 0.38
