@@ -12,8 +12,9 @@
 #   snap [END]     counters as shell assignments: END's ndiv counters (rx
 #                  pass drop tx txerr aborted), the UDP datagrams END's
 #                  namespace stack took (udp, udp6), and the frames the
-#                  other end sent (peer_tx); END is a (ndva) or b (ndvb,
-#                  the default)
+#                  other end sent: its tx_packets (peer_tx) and what an
+#                  nftables egress counter on it saw (peer_sent); END is
+#                  a (ndva) or b (ndvb, the default)
 #   a|b CMD...     run CMD in ndv-a or ndv-b
 #   cleanup        remove the namespaces (and the pair with them)
 set -u
@@ -78,6 +79,16 @@ setup() {
 	done
 	ip link add $A netns $NSA type veth peer name $B netns $NSB ||
 		return 1
+	# Frames each end's stack sends, counted where they leave it: veth
+	# folds its peer's XDP counters into tx_packets, so this is the
+	# count exact comparisons use.
+	for end in a b; do
+		if [ $end = a ]; then dev=$A; else dev=$B; fi
+		printf '%s\n' "add table netdev ndivt" \
+			"add chain netdev ndivt out { type filter hook egress device $dev priority 0; }" \
+			"add rule netdev ndivt out counter" |
+			in_$end nft -f - || return 1
+	done
 	ma=$(in_a cat /sys/class/net/$A/address)
 	mb=$(in_b cat /sys/class/net/$B/address)
 	printf '%s\n' "addr add 198.19.1.1/24 dev $A" \
@@ -116,6 +127,8 @@ snap() {
 			END { print s }" /proc/net/snmp6)' sh "$dev" &&
 	echo "peer_tx=$(ip netns exec "$pns" \
 		cat /sys/class/net/$peer/statistics/tx_packets)"
+	echo "peer_sent=$(ip netns exec "$pns" nft list chain netdev ndivt out |
+		sed -n 's/.*counter packets \([0-9]*\) .*/\1/p')"
 }
 
 cleanup() {
