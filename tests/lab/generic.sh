@@ -73,6 +73,19 @@ print([l['mode'] for l in json.load(sys.stdin) if l['ifname'] == '$DEV'][0])
 		"$((pass + drop + tx + aborted))"
 }
 
+# Swaps under traffic in generic mode: every frame counted exactly once.
+case_generic_swap_under_traffic() {
+	G ndivctl link attach dev "$DEV" app bench-pass mode generic ||
+		return 1
+	case_swap_under_traffic_counts_once
+	rc=$?
+	# it unpinned the guest's neighbour entry: resolve it again, with
+	# nothing bound, before a case binds bench-drop (which drops ARP)
+	ping -q -c 1 -W 5 "$NDIV_LAB_GUEST_IP" >/dev/null ||
+		{ diag "no ping after the swaps"; return 1; }
+	return $rc
+}
+
 # Drop in generic mode, then back to native mode on the same device: the
 # driver's hook takes over.
 case_generic_drop_and_back_to_native() {
@@ -104,4 +117,5 @@ case_generic_busy_rx_handler() {
 }
 
 run_cases case_hookless_native_attach_refused case_generic_reflect \
+	case_generic_swap_under_traffic \
 	case_generic_drop_and_back_to_native case_generic_busy_rx_handler

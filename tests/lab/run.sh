@@ -55,6 +55,10 @@ lab_run "slhttpd e1000" --nic e1000 --app slhttpd -- env \
 	NDIV_SLHTTPD_CASES="case_curl_http10 case_curl_keepalive_reuse
 	case_curl_http11_sizes case_ab case_spoofed_request_dropped" \
 	"$top/tests/lab/slhttpd.sh" e1000
+# slhttpd in generic mode (the rx_handler and the stack's TX path)
+lab_run "slhttpd e1000 generic" --nic e1000 --mode generic --app slhttpd -- \
+	env NDIV_SLHTTPD_CASES="case_curl_http10 case_curl_keepalive_reuse
+	case_ab" "$top/tests/lab/slhttpd.sh" e1000
 lab_run veth --nic e1000e -- "$top/tests/lab/veth.sh"
 lab_run "slhttpd e1000e" --nic e1000e --app slhttpd -- \
 	"$top/tests/lab/slhttpd.sh" e1000e
