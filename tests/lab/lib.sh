@@ -81,6 +81,7 @@ case_swap_under_traffic_counts_once() {
 	return $rc
 }
 
+# shellcheck disable=SC2154 # rx, tx, ... are set by eval "$(snapshot)"
 swap_under_traffic() {
 	attach bench-pass || return 1
 	car0=$(G cat "/sys/class/net/$DEV/carrier_changes")
