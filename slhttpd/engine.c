@@ -11,10 +11,11 @@
  * allocation, nothing kept between calls. Every length is checked by the
  * segment parser (tcp.c) before anything here reads the frame.
  */
+#include <ndiv/cookie.h>
+#include <ndiv/tcp.h>
 #include "engine.h"
-#include "http.h"
+#include "request.h"
 #include "resp.h"
-#include "tcp.h"
 
 const char *const slh_counter_names[SLH_CNT_NR] = {
 	[SLH_CNT_PASS] = "pass",
@@ -75,7 +76,7 @@ struct slh_batch {
 struct slh_ctx {
 	const struct slh_env *env;
 	struct ndiv_frame *f;
-	struct slh_seg seg;
+	struct ndiv_tcp_seg seg;
 	struct slh_cstate conn;
 };
 
@@ -85,35 +86,16 @@ static inline void slh_count(const struct slh_ctx *cx, enum slh_counter c)
 		cx->env->cnt[c]++;
 }
 
-uint32_t slh_cookie_hash(const struct ndiv_siphash_key *key, int family,
-			 const uint8_t *saddr, const uint8_t *daddr,
-			 uint16_t sport, uint16_t dport, uint32_t cisn)
-{
-	uint8_t buf[40];
-
-	if (family == 4)
-		return (uint32_t)ndiv_siphash_4u32(ndiv_get_be32(saddr),
-						   ndiv_get_be32(daddr),
-						   (uint32_t)sport << 16 | dport,
-						   cisn, key);
-	memcpy(buf, saddr, 16);
-	memcpy(buf + 16, daddr, 16);
-	ndiv_put_be16(buf + 32, sport);
-	ndiv_put_be16(buf + 34, dport);
-	ndiv_put_be32(buf + 36, cisn);
-	return (uint32_t)ndiv_siphash(buf, sizeof(buf), key);
-}
-
 static uint32_t slh_hash(const struct slh_ctx *cx, unsigned int k,
 			 uint32_t cisn)
 {
-	const struct slh_seg *s = &cx->seg;
+	const struct ndiv_tcp_seg *s = &cx->seg;
 
-	return slh_cookie_hash(cx->env->key[k], s->family, s->saddr, s->daddr,
+	return ndiv_cookie_hash(cx->env->key[k], s->family, s->saddr, s->daddr,
 			       s->sport, s->dport, cisn);
 }
 
-static int slh_port_ours(const struct slh_config *cfg, uint16_t port)
+static inline int slh_port_ours(const struct slh_config *cfg, uint16_t port)
 {
 	unsigned int i;
 
@@ -123,8 +105,8 @@ static int slh_port_ours(const struct slh_config *cfg, uint16_t port)
 	return 0;
 }
 
-static int slh_addr_ours(const struct slh_config *cfg,
-			 const struct slh_seg *s)
+static inline int slh_addr_ours(const struct slh_config *cfg,
+			 const struct ndiv_tcp_seg *s)
 {
 	unsigned int i, n = s->family == 4 ? cfg->nr_addr4 : cfg->nr_addr6;
 
@@ -139,43 +121,6 @@ static int slh_addr_ours(const struct slh_config *cfg,
 	return 0;
 }
 
-/*
- * The destination port of a frame the parser refused, if it gets that
- * far: tells a malformed frame for us (counted, dropped) from anything
- * else (passed to the stack, which has its own counters).
- */
-static int slh_peek_dport(const struct ndiv_frame *f, uint16_t *port)
-{
-	uint32_t off = 12, l4;
-	uint16_t type;
-
-	if (f->len < off + 2)
-		return 0;
-	type = ndiv_get_be16(f->data + off);
-	if (type == 0x8100) {
-		off += 4;
-		if (f->len < off + 2)
-			return 0;
-		type = ndiv_get_be16(f->data + off);
-	}
-	off += 2;
-	if (type == 0x0800) {
-		if (f->len < off + 20 || f->data[off + 9] != 6)
-			return 0;
-		l4 = off + (f->data[off] & 0xf) * 4u;
-	} else if (type == 0x86dd) {
-		if (f->len < off + 40 || f->data[off + 6] != 6)
-			return 0;
-		l4 = off + 40;
-	} else {
-		return 0;
-	}
-	if (f->len < l4 + 4)
-		return 0;
-	*port = ndiv_get_be16(f->data + l4 + 2);
-	return 1;
-}
-
 /* Rest position encoded in a TSval: 1 + (C << 16 | Xr >> 4). */
 static inline uint32_t slh_tsval(uint32_t c, uint32_t xr)
 {
@@ -188,7 +133,7 @@ static inline uint32_t slh_tsval(uint32_t c, uint32_t xr)
  */
 static int slh_validate(struct slh_ctx *cx, uint32_t c)
 {
-	const struct slh_seg *s = &cx->seg;
+	const struct ndiv_tcp_seg *s = &cx->seg;
 	struct slh_cstate *cn = &cx->conn;
 	uint32_t cisn = s->seq - 1 - c;
 	unsigned int k;
@@ -228,12 +173,12 @@ static int slh_validate(struct slh_ctx *cx, uint32_t c)
  */
 static int slh_check(struct slh_ctx *cx)
 {
-	const struct slh_seg *s = &cx->seg;
+	const struct ndiv_tcp_seg *s = &cx->seg;
 	struct slh_cstate *cn = &cx->conn;
 	struct slh_request req;
 	uint32_t v;
 
-	cn->ts = !!(s->opt.present & SLH_OPT_TS);
+	cn->ts = !!(s->opt.present & NDIV_TCP_OPT_TS);
 	if (!cn->ts)
 		return slh_validate(cx, 0);
 	v = s->opt.tsecr - 1;
@@ -243,10 +188,10 @@ static int slh_check(struct slh_ctx *cx)
 	if (slh_validate(cx, v >> 16))
 		return 1;
 	if (!s->pay_len || slh_parse_request(cx->f->data + s->pay_off,
-					     s->pay_len, &req) != SLH_OK ||
-	    req.len > v >> 16)
+					     s->pay_len, &req) != NDIV_HTTP1_OK ||
+	    req.h.len > v >> 16)
 		return 0;
-	return slh_validate(cx, (v >> 16) - req.len) &&
+	return slh_validate(cx, (v >> 16) - req.h.len) &&
 	       cn->s != SLH_S_OPEN;
 }
 
@@ -272,7 +217,7 @@ static uint32_t slh_seg_max(const struct slh_ctx *cx)
 	return mss - (cx->conn.ts ? SLH_TS_OPT_LEN : 0);
 }
 
-static void slh_out_init(const struct slh_ctx *cx, struct slh_tcp_out *o,
+static void slh_out_init(const struct slh_ctx *cx, struct ndiv_tcp_out *o,
 			 uint32_t seq, uint32_t ack, uint8_t flags,
 			 uint32_t tsval)
 {
@@ -282,7 +227,7 @@ static void slh_out_init(const struct slh_ctx *cx, struct slh_tcp_out *o,
 	o->flags = flags;
 	o->window = SLH_WINDOW;
 	if (cx->conn.ts) {
-		o->opts = SLH_OPT_TS;
+		o->opts = NDIV_TCP_OPT_TS;
 		o->tsval = tsval;
 		o->tsecr = cx->seg.opt.tsval;
 	}
@@ -309,21 +254,21 @@ static void slh_batch_copy(const struct slh_batch *b, uint32_t off,
 }
 
 /*
- * Where the reply's payload is staged before slh_tcp_reply() moves it in
+ * Where the reply's payload is staged before ndiv_tcp_reply() moves it in
  * place: past both the received headers (which the reply is built from)
  * and the reply's own headers.
  */
 static uint32_t slh_stage_off(const struct slh_ctx *cx,
-			      const struct slh_tcp_out *o)
+			      const struct ndiv_tcp_out *o)
 {
-	uint32_t roff = slh_tcp_reply_off(&cx->seg, o);
+	uint32_t roff = ndiv_tcp_reply_off(&cx->seg, o);
 
 	return roff > cx->seg.pay_off ? roff : cx->seg.pay_off;
 }
 
 /* Payload bytes an in-place reply can carry. */
 static uint32_t slh_inplace_room(const struct slh_ctx *cx,
-				 const struct slh_tcp_out *o)
+				 const struct ndiv_tcp_out *o)
 {
 	uint32_t room = cx->f->len + cx->f->tailroom;
 	uint32_t stage = slh_stage_off(cx, o);
@@ -332,7 +277,7 @@ static uint32_t slh_inplace_room(const struct slh_ctx *cx,
 }
 
 /* Rewrite the frame into the reply o with bytes [off, off+len) of b. */
-static int slh_tx(struct slh_ctx *cx, struct slh_tcp_out *o,
+static int slh_tx(struct slh_ctx *cx, struct ndiv_tcp_out *o,
 		  const struct slh_batch *b, uint32_t off, uint32_t len)
 {
 	struct ndiv_frame *f = cx->f;
@@ -349,47 +294,54 @@ static int slh_tx(struct slh_ctx *cx, struct slh_tcp_out *o,
 		o->payload = f->data + stage;
 		o->payload_len = len;
 	}
-	if (slh_tcp_reply(f, &cx->seg, o)) {
+	if (ndiv_tcp_reply(f, &cx->seg, o)) {
 		slh_count(cx, SLH_CNT_EMIT_FAIL);
 		return NDIV_DROP;
 	}
 	return NDIV_TX;
 }
 
-/* Send one extra segment through the emitter; 0 or -1. */
-static int slh_emit(struct slh_ctx *cx, struct slh_tcp_out *o,
+/*
+ * Send one extra segment through the emitter; 0 or -1. A tag the NIC
+ * stripped goes back into the frame, in front of which the buffer keeps
+ * room for it: emitted frames leave through the stack's xmit path, which
+ * knows nothing of the request's VLAN.
+ */
+static int slh_emit(struct slh_ctx *cx, struct ndiv_tcp_out *o,
 		    const struct slh_batch *b, uint32_t off, uint32_t len)
 {
 	const struct slh_emitter *em = cx->env->emit;
-	const struct slh_seg *s = &cx->seg;
+	const struct ndiv_tcp_seg *s = &cx->seg;
 	uint32_t stage = slh_stage_off(cx, o);
+	uint32_t tag = cx->f->flags & NDIV_F_VLAN_STRIPPED ? NDIV_VLAN_HLEN : 0;
 	struct ndiv_frame g;
-	struct slh_seg s2;
+	struct ndiv_tcp_seg s2;
 	void *handle;
 	uint8_t *buf;
 
-	buf = em->get(em->ctx, stage + len, &handle);
+	buf = em->get(em->ctx, tag + stage + len, &handle);
 	if (!buf) {
 		slh_count(cx, SLH_CNT_EMIT_FAIL);
 		return -1;
 	}
 	/* a copy of the received headers to build the reply from */
-	memcpy(buf, cx->f->data, s->pay_off);
+	memcpy(buf + tag, cx->f->data, s->pay_off);
 	memset(&g, 0, sizeof(g));
-	g.data = buf;
+	g.data = buf + tag;
 	g.len = s->pay_off;
+	g.headroom = tag;
 	g.tailroom = stage + len - s->pay_off;
 	g.rxq = cx->f->rxq;
 	g.vlan_tci = cx->f->vlan_tci;
 	g.flags = cx->f->flags;
 	g.dev = cx->f->dev;
 	s2 = *s;
-	s2.saddr = buf + (s->saddr - cx->f->data);
-	s2.daddr = buf + (s->daddr - cx->f->data);
-	slh_batch_copy(b, off, buf + stage, len);
-	o->payload = buf + stage;
+	s2.saddr = g.data + (s->saddr - cx->f->data);
+	s2.daddr = g.data + (s->daddr - cx->f->data);
+	slh_batch_copy(b, off, g.data + stage, len);
+	o->payload = g.data + stage;
 	o->payload_len = len;
-	if (slh_tcp_reply(&g, &s2, o)) {
+	if (ndiv_tcp_reply(&g, &s2, o) || ndiv_frame_vlan_restore(&g)) {
 		em->send(em->ctx, handle, 0);
 		slh_count(cx, SLH_CNT_EMIT_FAIL);
 		return -1;
@@ -414,18 +366,18 @@ static int slh_send_range(struct slh_ctx *cx, const struct slh_batch *b,
 			  uint32_t tsval)
 {
 	uint32_t t = b->total, smax = slh_seg_max(cx), win, off = from;
-	struct slh_tcp_out o;
+	struct ndiv_tcp_out o;
 
 	if (!cx->env->emit)
 		return NDIV_DROP;
 	win = cx->seg.window < SLH_BURST_MAX ? cx->seg.window : SLH_BURST_MAX;
 	while (off < t) {
 		uint32_t len = off ? smax & ~15u : (smax - 1) / 16 * 16 + 1;
-		uint8_t flags = SLH_TCP_ACK;
+		uint8_t flags = NDIV_TCP_ACK;
 
 		if (len >= t - off) {
 			len = t - off;
-			flags |= SLH_TCP_PSH | SLH_TCP_FIN;
+			flags |= NDIV_TCP_PSH | NDIV_TCP_FIN;
 		}
 		if (off > from && off + len - from > win)
 			break;
@@ -444,7 +396,7 @@ static void slh_answer(const struct slh_ctx *cx, int ret,
 	const struct slh_env *env = cx->env;
 	const struct slh_object *obj = NULL;
 
-	if (ret != SLH_OK) {
+	if (ret != NDIV_HTTP1_OK) {
 		slh_resp_error(r, (uint16_t)ret);
 	} else if (req->synth_size >= 0 || req->synth_status) {
 		if (req->synth_size > (int32_t)SLH_MAX_BODY)
@@ -456,22 +408,22 @@ static void slh_answer(const struct slh_ctx *cx, int ret,
 				       (uint32_t)req->synth_size : 0);
 	} else {
 		if (env->lookup)
-			obj = env->lookup(env->lookup_ctx, req->path,
-					  req->path_len);
+			obj = env->lookup(env->lookup_ctx, req->h.path,
+					  req->h.path_len);
 		if (obj)
 			slh_resp_object(r, obj);
 		else
 			slh_resp_error(r, 404);
 	}
-	if (ret == SLH_OK && r->status != 400) {
-		if (!req->keep_alive)
+	if (ret == NDIV_HTTP1_OK && r->status != 400) {
+		if (!req->h.keep_alive)
 			r->conn = SLH_CONN_CLOSE;
-		else if (req->version == 10)
+		else if (req->h.version == 10)
 			r->conn = SLH_CONN_KEEPALIVE;
 		else
 			r->conn = SLH_CONN_DEFAULT;
 	}
-	r->head = req->method == SLH_HEAD;
+	r->head = req->h.method == NDIV_HTTP1_HEAD;
 	r->date = env->cfg->date;
 	r->now = env->now;
 	slh_resp_measure(r);
@@ -520,7 +472,7 @@ static int slh_seg_full(const struct slh_ctx *cx)
 static int slh_must_close(const struct slh_ctx *cx, uint32_t consumed,
 			  uint32_t total)
 {
-	return cx->conn.c + consumed + SLH_MAX_HEAD >= SLH_C_MAX ||
+	return cx->conn.c + consumed + NDIV_HTTP1_MAX_HEAD >= SLH_C_MAX ||
 	       cx->conn.x + total + SLH_MAX_BODY + 2 * SLH_RESP_HDR_MAX >=
 	       SLH_X_MAX;
 }
@@ -532,12 +484,12 @@ static int slh_requests(struct slh_ctx *cx)
 	uint32_t plen = cx->seg.pay_len, used = 0, smax, xr, c;
 	struct slh_cstate *cn = &cx->conn;
 	int force_close, closing = 0;
-	struct slh_tcp_out o;
+	struct ndiv_tcp_out o;
 	struct slh_batch b;
 	uint8_t flags;
 
 	force_close = !cn->ts || cn->old_key ||
-		      (cx->seg.flags & SLH_TCP_FIN);
+		      (cx->seg.flags & NDIV_TCP_FIN);
 	slh_out_init(cx, &o, 0, 0, 0, 0);
 	smax = slh_seg_max(cx);
 	if (smax > slh_inplace_room(cx, &o))
@@ -551,14 +503,14 @@ static int slh_requests(struct slh_ctx *cx)
 		int ret;
 
 		ret = slh_parse_request(pay + used, plen - used, &req);
-		if (ret == SLH_INCOMPLETE && b.n) {
+		if (ret == NDIV_HTTP1_INCOMPLETE && b.n) {
 			slh_count(cx, SLH_CNT_PIPELINE_DEFER);
 			break;
 		}
-		if (ret == SLH_INCOMPLETE)
-			ret = slh_seg_full(cx) ? req.cut_status : 400;
+		if (ret == NDIV_HTTP1_INCOMPLETE)
+			ret = slh_seg_full(cx) ? req.h.cut_status : 400;
 		slh_answer(cx, ret, &req, r);
-		q = ret == SLH_OK ? req.len : plen - used;
+		q = ret == NDIV_HTTP1_OK ? req.h.len : plen - used;
 		if (r->conn != SLH_CONN_CLOSE &&
 		    (force_close || slh_must_close(cx, used + q,
 						   b.total + SLH_RESP_HDR_MAX +
@@ -597,10 +549,10 @@ static int slh_requests(struct slh_ctx *cx)
 	slh_batch_pad(&b, closing ? SLH_S_END : SLH_S_OPEN);
 	c = cn->c + used;
 	xr = cn->x + b.total + closing;
-	flags = SLH_TCP_ACK | SLH_TCP_PSH | (closing ? SLH_TCP_FIN : 0);
+	flags = NDIV_TCP_ACK | NDIV_TCP_PSH | (closing ? NDIV_TCP_FIN : 0);
 	slh_out_init(cx, &o, cn->h + cn->x,
 		     cx->seg.seq + used +
-		     (used == plen && (cx->seg.flags & SLH_TCP_FIN)),
+		     (used == plen && (cx->seg.flags & NDIV_TCP_FIN)),
 		     flags, slh_tsval(c, xr));
 	return slh_tx(cx, &o, &b, 0, b.total);
 }
@@ -616,7 +568,7 @@ static int slh_resume(struct slh_ctx *cx, const struct slh_request *req)
 	struct slh_batch b;
 	uint32_t x0;
 
-	slh_answer(cx, SLH_OK, req, &b.r[0]);
+	slh_answer(cx, NDIV_HTTP1_OK, req, &b.r[0]);
 	b.r[0].conn = SLH_CONN_CLOSE;
 	slh_resp_measure(&b.r[0]);
 	b.n = 1;
@@ -631,14 +583,14 @@ static int slh_resume(struct slh_ctx *cx, const struct slh_request *req)
 	slh_count(cx, SLH_CNT_RESUME);
 	return slh_send_range(cx, &b, x0, cn->x - x0, cx->seg.seq,
 			      cn->ts ? cx->seg.opt.tsecr :
-			      slh_tsval(req->len, x0 + b.total + 1));
+			      slh_tsval(req->h.len, x0 + b.total + 1));
 }
 
 /* A bare control segment (ACK, FIN-ACK) at the client's ack. */
 static int slh_ctl(struct slh_ctx *cx, uint8_t flags, uint32_t ack,
 		   uint32_t tsval)
 {
-	struct slh_tcp_out o;
+	struct ndiv_tcp_out o;
 
 	slh_out_init(cx, &o, cx->conn.h + cx->conn.x, ack, flags, tsval);
 	ndiv_frame_trim(cx->f, cx->seg.pay_off);
@@ -656,23 +608,23 @@ static int slh_ctl(struct slh_ctx *cx, uint8_t flags, uint32_t ack,
  */
 static int slh_owed(struct slh_ctx *cx)
 {
-	const struct slh_seg *s = &cx->seg;
+	const struct ndiv_tcp_seg *s = &cx->seg;
 	struct slh_cstate *cn = &cx->conn;
-	uint32_t ack = s->seq + s->pay_len + !!(s->flags & SLH_TCP_FIN);
+	uint32_t ack = s->seq + s->pay_len + !!(s->flags & NDIV_TCP_FIN);
 	uint32_t tsval = slh_tsval(cn->c + s->pay_len,
 				   cn->x + (cn->s == SLH_S_END));
 	struct slh_request req;
 
 	if (cn->s == SLH_S_MID) {
 		if (slh_parse_request(cx->f->data + s->pay_off, s->pay_len,
-				      &req) != SLH_OK)
+				      &req) != NDIV_HTTP1_OK)
 			return NDIV_DROP;
 		return slh_resume(cx, &req);
 	}
 	slh_count(cx, SLH_CNT_REQ_ACKED);
 	if (cn->s == SLH_S_END)
-		return slh_ctl(cx, SLH_TCP_ACK | SLH_TCP_FIN, ack, tsval);
-	return slh_ctl(cx, SLH_TCP_ACK, ack, tsval);
+		return slh_ctl(cx, NDIV_TCP_ACK | NDIV_TCP_FIN, ack, tsval);
+	return slh_ctl(cx, NDIV_TCP_ACK, ack, tsval);
 }
 
 /* A FIN without payload. */
@@ -685,20 +637,20 @@ static int slh_fin(struct slh_ctx *cx)
 	slh_count(cx, SLH_CNT_FIN);
 	switch (cn->s) {
 	case SLH_S_OPEN:
-		return slh_ctl(cx, SLH_TCP_ACK | SLH_TCP_FIN, ack,
+		return slh_ctl(cx, NDIV_TCP_ACK | NDIV_TCP_FIN, ack,
 			       slh_tsval(cn->c, cn->x + 1));
 	case SLH_S_END:
-		return slh_ctl(cx, SLH_TCP_ACK | SLH_TCP_FIN, ack, tsval);
+		return slh_ctl(cx, NDIV_TCP_ACK | NDIV_TCP_FIN, ack, tsval);
 	default:
-		return slh_ctl(cx, SLH_TCP_ACK, ack, tsval);
+		return slh_ctl(cx, NDIV_TCP_ACK, ack, tsval);
 	}
 }
 
 static int slh_syn(struct slh_ctx *cx)
 {
-	const struct slh_seg *s = &cx->seg;
-	uint16_t cmss = s->opt.present & SLH_OPT_MSS ? s->opt.mss : 536;
-	struct slh_tcp_out o;
+	const struct ndiv_tcp_seg *s = &cx->seg;
+	uint16_t cmss = s->opt.present & NDIV_TCP_OPT_MSS ? s->opt.mss : 536;
+	struct ndiv_tcp_out o;
 	uint32_t h;
 	uint8_t m;
 
@@ -710,10 +662,10 @@ static int slh_syn(struct slh_ctx *cx)
 	for (m = 3; slh_mss_tab[m] > cmss; m--)
 		;
 	h = slh_hash(cx, 0, s->seq);
-	cx->conn.ts = !!(s->opt.present & SLH_OPT_TS);
+	cx->conn.ts = !!(s->opt.present & NDIV_TCP_OPT_TS);
 	slh_out_init(cx, &o, h + 4u * m - 1, s->seq + 1,
-		     SLH_TCP_SYN | SLH_TCP_ACK, slh_tsval(0, 4u * m));
-	o.opts |= SLH_OPT_MSS | (s->opt.present & SLH_OPT_SACK_PERM);
+		     NDIV_TCP_SYN | NDIV_TCP_ACK, slh_tsval(0, 4u * m));
+	o.opts |= NDIV_TCP_OPT_MSS | (s->opt.present & NDIV_TCP_OPT_SACK_PERM);
 	o.mss = (uint16_t)slh_our_mss(cx);
 	/* a SYN's payload (TCP Fast Open) is not acknowledged */
 	ndiv_frame_trim(cx->f, s->pay_off);
@@ -729,7 +681,7 @@ static int slh_invalid(struct slh_ctx *cx)
 	slh_count(cx, SLH_CNT_COOKIE_BAD);
 	if (cx->env->cfg->invalid != SLH_INVALID_RST)
 		return NDIV_DROP;
-	if (slh_tcp_reset(cx->f, &cx->seg))
+	if (ndiv_tcp_reset(cx->f, &cx->seg))
 		return NDIV_DROP;
 	slh_count(cx, SLH_CNT_RST_SENT);
 	return NDIV_TX;
@@ -739,25 +691,25 @@ static int slh_invalid(struct slh_ctx *cx)
 static int slh_classify(struct slh_ctx *cx)
 {
 	const struct slh_config *cfg = cx->env->cfg;
-	uint16_t port;
+	const struct ndiv_tcp_seg *s = &cx->seg;
 	int err;
 
-	err = slh_tcp_parse(cx->f, &cx->seg, SLH_TCP_NOCSUM);
+	err = ndiv_tcp_parse(cx->f, &cx->seg, NDIV_TCP_NOCSUM);
 	if (err) {
-		if (!slh_peek_dport(cx->f, &port) ||
-		    !slh_port_ours(cfg, port))
+		/* only a segment to one of our addresses and ports is ours */
+		if (!(s->have & NDIV_TCP_HAVE_PORTS) ||
+		    !slh_port_ours(cfg, s->dport) || !slh_addr_ours(cfg, s))
 			return NDIV_PASS;
-		slh_count(cx, err == -SLH_TCP_E_BAD_CSUM_IP ?
+		slh_count(cx, err == -NDIV_PKT_E_BAD_CSUM_IP ?
 			  SLH_CNT_BAD_CSUM : SLH_CNT_MALFORMED);
 		return NDIV_DROP;
 	}
 	if (!slh_port_ours(cfg, cx->seg.dport) || !slh_addr_ours(cfg, &cx->seg))
 		return NDIV_PASS;
-	if (cx->seg.vlan == SLH_VLAN_STRIPPED) {
+	/* NDIV_TX and the emitter put a stripped tag back on the reply */
+	if (cx->seg.vlan == NDIV_VLAN_STRIPPED)
 		slh_count(cx, SLH_CNT_VLAN_STRIPPED);
-		return NDIV_PASS;
-	}
-	if (slh_tcp_csum_ok(cx->f, &cx->seg)) {
+	if (ndiv_tcp_csum_ok(cx->f, &cx->seg)) {
 		slh_count(cx, SLH_CNT_BAD_CSUM);
 		return NDIV_DROP;
 	}
@@ -780,22 +732,22 @@ int slh_handle(const struct slh_env *env, struct ndiv_frame *f)
 		return v;
 	}
 	fl = cx.seg.flags;
-	if (fl & SLH_TCP_RST) {
+	if (fl & NDIV_TCP_RST) {
 		slh_count(&cx, SLH_CNT_RST_RCVD);
 		return NDIV_DROP;
 	}
-	if (fl & SLH_TCP_SYN) {
-		if (fl & (SLH_TCP_ACK | SLH_TCP_FIN)) {
+	if (fl & NDIV_TCP_SYN) {
+		if (fl & (NDIV_TCP_ACK | NDIV_TCP_FIN)) {
 			slh_count(&cx, SLH_CNT_MALFORMED);
 			return NDIV_DROP;
 		}
 		return slh_syn(&cx);
 	}
-	if (!(fl & SLH_TCP_ACK)) {
+	if (!(fl & NDIV_TCP_ACK)) {
 		slh_count(&cx, SLH_CNT_MALFORMED);
 		return NDIV_DROP;
 	}
-	if (!cx.seg.pay_len && !(fl & SLH_TCP_FIN)) {
+	if (!cx.seg.pay_len && !(fl & NDIV_TCP_FIN)) {
 		/* never answered, so never worth validating */
 		slh_count(&cx, SLH_CNT_ACK);
 		return NDIV_DROP;

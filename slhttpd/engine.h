@@ -15,22 +15,20 @@
 
 #include <ndiv/frame.h>
 #include <ndiv/siphash.h>
+#include <uapi/linux/ndiv_slhttpd.h>
 
-#define SLH_MAX_PORTS		8
-#define SLH_MAX_ADDRS		8
+#define SLH_MAX_PORTS		SLHTTPD_MAX_PORTS
+#define SLH_MAX_ADDRS		SLHTTPD_MAX_ADDRS
 /* Positions stay below this: 1 MiB of responses per connection. */
 #define SLH_X_MAX		(1u << 20)
 /* Request bytes acknowledged per connection: C is 15 bits in TSval. */
 #define SLH_C_MAX		(1u << 15)
 /* Largest body, synthetic or static. */
-#define SLH_MAX_BODY		(512u * 1024)
-/*
- * Longest path of a static object, content type and Location. The last two
- * are small enough that every header fits in a 536-byte segment.
- */
-#define SLH_OBJ_PATH_MAX	255
-#define SLH_OBJ_TYPE_MAX	63
-#define SLH_OBJ_LOCATION_MAX	200
+#define SLH_MAX_BODY		SLHTTPD_MAX_BODY
+/* Longest path of a static object, content type and Location. */
+#define SLH_OBJ_PATH_MAX	SLHTTPD_OBJ_PATH_MAX
+#define SLH_OBJ_TYPE_MAX	SLHTTPD_OBJ_TYPE_MAX
+#define SLH_OBJ_LOCATION_MAX	SLHTTPD_OBJ_LOCATION_MAX
 /* Our receive window; window scaling is never negotiated. */
 #define SLH_WINDOW		65535
 /* Most data sent for one segment received, whatever the window says. */
@@ -45,9 +43,9 @@ enum slh_invalid {
 /* Counters, one slot each in the caller's array (per CPU in the kernel). */
 enum slh_counter {
 	SLH_CNT_PASS,		/* not ours: handed to the stack */
-	SLH_CNT_MALFORMED,	/* ours but unparsable (see tcp.h reasons) */
+	SLH_CNT_MALFORMED,	/* ours but unparsable (see pkt.h reasons) */
 	SLH_CNT_BAD_CSUM,	/* ours, bad IPv4 or TCP checksum */
-	SLH_CNT_VLAN_STRIPPED,	/* ours but the NIC stripped the tag: passed */
+	SLH_CNT_VLAN_STRIPPED,	/* ours, tag stripped by the NIC: answered */
 	SLH_CNT_SYN,		/* SYN received */
 	SLH_CNT_SYNACK,		/* SYN-ACK sent */
 	SLH_CNT_COOKIE_BAD,	/* failed validation */
@@ -128,17 +126,12 @@ struct slh_env {
 };
 
 /*
- * Handle one received frame. Returns NDIV_PASS (not slhttpd's, or a
- * stripped VLAN tag), NDIV_DROP (nothing to answer, or the answer went out
+ * Handle one received frame. Returns NDIV_PASS (not slhttpd's),
+ * NDIV_DROP (nothing to answer, or the answer went out
  * through env->emit) or NDIV_TX (f was rewritten into the answer).
  * f needs tailroom for a full segment to answer with data: the hooked
  * drivers give at least 1518 bytes of room.
  */
 int slh_handle(const struct slh_env *env, struct ndiv_frame *f);
-
-/* The cookie hash h of Documentation/slhttpd.rst, for tests. */
-uint32_t slh_cookie_hash(const struct ndiv_siphash_key *key, int family,
-			 const uint8_t *saddr, const uint8_t *daddr,
-			 uint16_t sport, uint16_t dport, uint32_t cisn);
 
 #endif /* _SLHTTPD_ENGINE_H */

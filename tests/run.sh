@@ -41,9 +41,12 @@ suite_fuzz() {
 		n=$((n + 1))
 		name=$(basename "$f")
 		mkdir -p "$out/corpus/$name"
-		# seeds in the tree (valid frames the fuzzer cannot invent)
-		seeds=$top/tests/fuzz/corpus/${name#fuzz_}
-		[ -d "$seeds" ] || seeds=
+		# seeds in the tree (valid frames the fuzzer cannot invent):
+		# tests/fuzz/corpus/ for the library, <app>/tests/corpus/
+		seeds=
+		for d in "$top"/tests/fuzz/corpus "$top"/*/tests/corpus; do
+			[ -d "$d/${name#fuzz_}" ] && seeds=$d/${name#fuzz_}
+		done
 		if "$f" -max_total_time="$fuzz_seconds" "$out/corpus/$name" \
 			${seeds:+"$seeds"} > "$out/$name.log" 2>&1; then
 			echo "ok $n $name ${fuzz_seconds}s"

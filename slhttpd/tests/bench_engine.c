@@ -40,7 +40,7 @@
 #include <ndiv/frame.h>
 #include <ndiv/siphash.h>
 
-#include "../../../slhttpd/engine.h"
+#include "../engine.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 

@@ -19,8 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ndiv/csum.h>
-#include "../../slhttpd/engine.h"
-#include "../../slhttpd/tcp.h"
+#include "../engine.h"
+#include <ndiv/cookie.h>
+#include <ndiv/tcp.h>
 
 #define HEADROOM	64
 #define ROOM		2048
@@ -31,11 +32,11 @@ static const struct ndiv_siphash_key key = { { 0x0706050403020100ULL,
 static void check_reply(const uint8_t *data, uint32_t len)
 {
 	struct ndiv_frame f = { 0 };
-	struct slh_seg s;
+	struct ndiv_tcp_seg s;
 
 	f.data = (uint8_t *)data;
 	f.len = len;
-	if (slh_tcp_parse(&f, &s, 0))
+	if (ndiv_tcp_parse(&f, &s, 0))
 		abort();
 }
 
@@ -60,15 +61,15 @@ static const struct slh_emitter emitter = { em_get, em_send, NULL };
 /* Give the segment a valid cookie for its own seq and TSecr. */
 static void make_valid(struct ndiv_frame *f)
 {
-	struct slh_seg s;
+	struct ndiv_tcp_seg s;
 	uint32_t c = 0, h, sum;
 	uint8_t *t;
 
-	if (slh_tcp_parse(f, &s, SLH_TCP_NOCSUM))
+	if (ndiv_tcp_parse(f, &s, NDIV_TCP_NOCSUM))
 		return;
-	if (s.opt.present & SLH_OPT_TS)
+	if (s.opt.present & NDIV_TCP_OPT_TS)
 		c = ((s.opt.tsecr - 1) >> 16) & 0x7fff;
-	h = slh_cookie_hash(&key, s.family, s.saddr, s.daddr, s.sport,
+	h = ndiv_cookie_hash(&key, s.family, s.saddr, s.daddr, s.sport,
 			    s.dport, s.seq - 1 - c);
 	t = f->data + s.l4_off;
 	ndiv_put_be32(t + 8, h + (s.ack & (SLH_X_MAX - 1)));

@@ -16,9 +16,10 @@
 
 #include "ktap.h"
 #include "pkt.h"
-#include "../../slhttpd/engine.h"
-#include "../../slhttpd/resp.h"
-#include "../../slhttpd/tcp.h"
+#include "../engine.h"
+#include "../resp.h"
+#include <ndiv/cookie.h>
+#include <ndiv/tcp.h>
 
 #define HEADROOM	64
 #define ROOM		2048	/* what the hooked drivers give a frame */
@@ -36,7 +37,7 @@ static const uint8_t ip6_s[16] = { 0x20, 0x01, 0, 0x02, [15] = 2 };
 struct out {
 	uint8_t *buf;
 	uint32_t len;
-	struct slh_seg seg;
+	struct ndiv_tcp_seg seg;
 	const uint8_t *pay;
 };
 
@@ -68,7 +69,7 @@ static void out_add(const uint8_t *data, uint32_t len)
 	o->len = len;
 	f.data = o->buf;
 	f.len = len;
-	if (slh_tcp_parse(&f, &o->seg, 0))
+	if (ndiv_tcp_parse(&f, &o->seg, 0))
 		printf("# an answer does not parse\n");
 	o->pay = o->buf + o->seg.pay_off;
 	nr_out++;
@@ -175,7 +176,7 @@ static size_t build(const struct cli *c, uint8_t *buf, uint8_t flags,
 	uint8_t *t, o[40];
 	uint32_t sum;
 
-	if (flags & SLH_TCP_SYN) {
+	if (flags & NDIV_TCP_SYN) {
 		if (c->mss) {
 			o[opt++] = 2;
 			o[opt++] = 4;
@@ -200,7 +201,7 @@ static size_t build(const struct cli *c, uint8_t *buf, uint8_t flags,
 		o[opt++] = 8;
 		o[opt++] = 10;
 		ndiv_put_be32(o + opt, c->tsval);
-		ndiv_put_be32(o + opt + 4, (flags & SLH_TCP_SYN) ? 0 : c->ts_recent);
+		ndiv_put_be32(o + opt + 4, (flags & NDIV_TCP_SYN) ? 0 : c->ts_recent);
 		opt += 8;
 	}
 	memcpy(buf, mac_s, 6);
@@ -326,20 +327,20 @@ static void cli_absorb(struct cli *c)
 			uint32_t seq = o->seg.seq, len = o->seg.pay_len;
 			uint32_t skip = c->rcv_nxt - seq;
 
-			if (o->seg.flags & SLH_TCP_SYN)
+			if (o->seg.flags & NDIV_TCP_SYN)
 				continue;
 			if ((int32_t)(seq - c->rcv_nxt) > 0 || skip > len ||
-			    (skip == len && !(o->seg.flags & SLH_TCP_FIN)) ||
+			    (skip == len && !(o->seg.flags & NDIV_TCP_FIN)) ||
 			    (skip == len + 1))
 				continue;
 			memcpy(c->rx + c->rx_len, o->pay + skip, len - skip);
 			c->rx_len += len - skip;
 			c->rcv_nxt += len - skip;
-			if (o->seg.flags & SLH_TCP_FIN) {
+			if (o->seg.flags & NDIV_TCP_FIN) {
 				c->fin_rcvd = 1;
 				c->rcv_nxt++;
 			}
-			if (o->seg.opt.present & SLH_OPT_TS)
+			if (o->seg.opt.present & NDIV_TCP_OPT_TS)
 				c->ts_recent = o->seg.opt.tsval;
 			progress = 1;
 		}
@@ -350,14 +351,14 @@ static void cli_absorb(struct cli *c)
 static int handshake(struct cli *c)
 {
 	outs_reset();
-	if (send_seg(c, SLH_TCP_SYN, c->isn, NULL, 0) != NDIV_TX || !nr_out)
+	if (send_seg(c, NDIV_TCP_SYN, c->isn, NULL, 0) != NDIV_TX || !nr_out)
 		return -1;
 	c->snd_nxt = c->isn + 1;
 	c->rcv_nxt = outs[0].seg.seq + 1;
-	if (outs[0].seg.opt.present & SLH_OPT_TS)
+	if (outs[0].seg.opt.present & NDIV_TCP_OPT_TS)
 		c->ts_recent = outs[0].seg.opt.tsval;
 	outs_reset();
-	send_seg(c, SLH_TCP_ACK, c->snd_nxt, NULL, 0);
+	send_seg(c, NDIV_TCP_ACK, c->snd_nxt, NULL, 0);
 	return nr_out ? -1 : 0;
 }
 
@@ -369,7 +370,7 @@ static int request(struct cli *c, const char *req)
 
 	outs_reset();
 	c->tsval++;
-	v = send_seg(c, SLH_TCP_ACK | SLH_TCP_PSH, c->snd_nxt, req, n);
+	v = send_seg(c, NDIV_TCP_ACK | NDIV_TCP_PSH, c->snd_nxt, req, n);
 	if (nr_out && outs[nr_out - 1].seg.ack == c->snd_nxt + n)
 		c->snd_nxt += (uint32_t)n;
 	cli_absorb(c);
@@ -424,20 +425,20 @@ static void synack_options(void)
 {
 	env_init();
 	cli_init(&cl, 4, 1);
-	KTAP_EXPECT(send_seg(&cl, SLH_TCP_SYN, cl.isn, NULL, 0) == NDIV_TX);
+	KTAP_EXPECT(send_seg(&cl, NDIV_TCP_SYN, cl.isn, NULL, 0) == NDIV_TX);
 	KTAP_EXPECT(nr_out == 1);
 	if (nr_out != 1)
 		return;
-	KTAP_EXPECT(outs[0].seg.flags == (SLH_TCP_SYN | SLH_TCP_ACK));
+	KTAP_EXPECT(outs[0].seg.flags == (NDIV_TCP_SYN | NDIV_TCP_ACK));
 	KTAP_EXPECT(outs[0].seg.ack == cl.isn + 1);
 	KTAP_EXPECT(outs[0].seg.opt.present ==
-		    (SLH_OPT_MSS | SLH_OPT_SACK_PERM | SLH_OPT_TS));
+		    (NDIV_TCP_OPT_MSS | NDIV_TCP_OPT_SACK_PERM | NDIV_TCP_OPT_TS));
 	KTAP_EXPECT(outs[0].seg.opt.mss == 1460);
 	KTAP_EXPECT(outs[0].seg.opt.tsecr == cl.tsval);
 	KTAP_EXPECT(outs[0].seg.window == 65535);
 	/* the ISN is the cookie: h + 4*m - 1 with m = 3 for MSS 1460 */
 	KTAP_EXPECT(outs[0].seg.seq ==
-		    slh_cookie_hash(&keys[0], 4, ip4_c, ip4_s, 40000, 80,
+		    ndiv_cookie_hash(&keys[0], 4, ip4_c, ip4_s, 40000, 80,
 				    cl.isn) + 11);
 	KTAP_EXPECT(cnt[SLH_CNT_SYN] == 1 && cnt[SLH_CNT_SYNACK] == 1);
 
@@ -446,12 +447,12 @@ static void synack_options(void)
 	cli_init(&cl, 6, 0);
 	cl.mss = 0;
 	cl.sack = 0;
-	KTAP_EXPECT(send_seg(&cl, SLH_TCP_SYN, cl.isn, NULL, 0) == NDIV_TX);
+	KTAP_EXPECT(send_seg(&cl, NDIV_TCP_SYN, cl.isn, NULL, 0) == NDIV_TX);
 	KTAP_EXPECT(nr_out == 1 &&
-		    outs[0].seg.opt.present == SLH_OPT_MSS &&
+		    outs[0].seg.opt.present == NDIV_TCP_OPT_MSS &&
 		    outs[0].seg.opt.mss == 1440);
 	KTAP_EXPECT(nr_out == 1 && outs[0].seg.seq ==
-		    slh_cookie_hash(&keys[0], 6, ip6_c, ip6_s, 40000, 80,
+		    ndiv_cookie_hash(&keys[0], 6, ip6_c, ip6_s, 40000, 80,
 				    cl.isn) - 1);
 	outs_reset();
 }
@@ -512,10 +513,10 @@ static void http10_and_close(void)
 	KTAP_EXPECT(handshake(&cl) == 0);
 	request(&cl, "GET /?s=1 HTTP/1.1\r\nHost: h\r\n\r\n");
 	outs_reset();
-	KTAP_EXPECT(send_seg(&cl, SLH_TCP_FIN | SLH_TCP_ACK, cl.snd_nxt,
+	KTAP_EXPECT(send_seg(&cl, NDIV_TCP_FIN | NDIV_TCP_ACK, cl.snd_nxt,
 			     NULL, 0) == NDIV_TX);
 	KTAP_EXPECT(nr_out == 1 && outs[0].seg.flags ==
-		    (SLH_TCP_FIN | SLH_TCP_ACK) &&
+		    (NDIV_TCP_FIN | NDIV_TCP_ACK) &&
 		    outs[0].seg.ack == cl.snd_nxt + 1);
 	outs_reset();
 }
@@ -610,12 +611,12 @@ static void stale_pipelined_segment_dropped(void)
 	KTAP_EXPECT(handshake(&cl) == 0);
 	rcv = cl.rcv_nxt;
 	outs_reset();
-	send_seg(&cl, SLH_TCP_ACK, cl.snd_nxt, r1, strlen(r1));
+	send_seg(&cl, NDIV_TCP_ACK, cl.snd_nxt, r1, strlen(r1));
 	KTAP_EXPECT(nr_out == 1);
 	/* r2 sent before the answer to r1 arrived: same ack, later seq */
 	outs_reset();
 	cl.rcv_nxt = rcv;
-	KTAP_EXPECT(send_seg(&cl, SLH_TCP_ACK, cl.snd_nxt + strlen(r1),
+	KTAP_EXPECT(send_seg(&cl, NDIV_TCP_ACK, cl.snd_nxt + strlen(r1),
 			     r2, strlen(r2)) == NDIV_DROP);
 	KTAP_EXPECT(nr_out == 0 && cnt[SLH_CNT_COOKIE_BAD] == 1);
 	outs_reset();
@@ -633,7 +634,7 @@ static void spoofed_and_broken(void)
 	for (i = 0; i < 1000; i++) {
 		cl.rcv_nxt = (uint32_t)random();
 		cl.ts_recent = (uint32_t)random();
-		send_seg(&cl, SLH_TCP_ACK, (uint32_t)random(), r, strlen(r));
+		send_seg(&cl, NDIV_TCP_ACK, (uint32_t)random(), r, strlen(r));
 	}
 	KTAP_EXPECT(nr_out == 0);
 	KTAP_EXPECT(cnt[SLH_CNT_COOKIE_BAD] == 1000);
@@ -641,24 +642,24 @@ static void spoofed_and_broken(void)
 
 	/* with invalid rst, the spoofed request gets a RST, nothing else */
 	cfg.invalid = SLH_INVALID_RST;
-	send_seg(&cl, SLH_TCP_ACK, 1, r, strlen(r));
-	KTAP_EXPECT(nr_out == 1 && outs[0].seg.flags == SLH_TCP_RST &&
+	send_seg(&cl, NDIV_TCP_ACK, 1, r, strlen(r));
+	KTAP_EXPECT(nr_out == 1 && outs[0].seg.flags == NDIV_TCP_RST &&
 		    !outs[0].seg.pay_len);
 	outs_reset();
 
 	/* a bad TCP checksum is dropped and counted */
 	cfg.invalid = SLH_INVALID_DROP;
-	len = build(&cl, frame, SLH_TCP_SYN, 1, 0, NULL, 0);
+	len = build(&cl, frame, NDIV_TCP_SYN, 1, 0, NULL, 0);
 	frame[len - 1] ^= 1;
 	KTAP_EXPECT(deliver(frame, len) == NDIV_DROP);
 	KTAP_EXPECT(cnt[SLH_CNT_BAD_CSUM] == 1 && nr_out == 0);
 	/* truncated: the IP header promises more than the frame holds */
-	len = build(&cl, frame, SLH_TCP_SYN, 1, 0, NULL, 0);
+	len = build(&cl, frame, NDIV_TCP_SYN, 1, 0, NULL, 0);
 	KTAP_EXPECT(deliver(frame, len - 4) == NDIV_DROP);
 	KTAP_EXPECT(cnt[SLH_CNT_MALFORMED] == 1);
 	/* another port goes to the stack */
 	cl.dport = 22;
-	len = build(&cl, frame, SLH_TCP_SYN, 1, 0, NULL, 0);
+	len = build(&cl, frame, NDIV_TCP_SYN, 1, 0, NULL, 0);
 	KTAP_EXPECT(deliver(frame, len) == NDIV_PASS);
 	KTAP_EXPECT(cnt[SLH_CNT_PASS] == 1);
 	/* ARP too */
@@ -705,7 +706,7 @@ static void multi_segment_with_loss(int family, int ts, uint16_t mss,
 		 size);
 	outs_reset();
 	cl.tsval++;
-	send_seg(&cl, SLH_TCP_ACK | SLH_TCP_PSH, cl.snd_nxt, req, strlen(req));
+	send_seg(&cl, NDIV_TCP_ACK | NDIV_TCP_PSH, cl.snd_nxt, req, strlen(req));
 	KTAP_EXPECT(nr_out > 1);
 	KTAP_EXPECT(cnt[SLH_CNT_RESP_MULTI] == 1);
 	lose(loss);
@@ -715,7 +716,7 @@ static void multi_segment_with_loss(int family, int ts, uint16_t mss,
 		/* the client's timer: the request again, ack where it is */
 		outs_reset();
 		cl.tsval++;
-		send_seg(&cl, SLH_TCP_ACK | SLH_TCP_PSH, cl.snd_nxt, req,
+		send_seg(&cl, NDIV_TCP_ACK | NDIV_TCP_PSH, cl.snd_nxt, req,
 			 strlen(req));
 		if (nr_out && outs[nr_out - 1].seg.ack == want_ack &&
 		    !outs[nr_out - 1].seg.pay_len)
@@ -754,13 +755,13 @@ static void boundaries_are_mid(void)
 	cl.mss = 1440;
 	KTAP_EXPECT(handshake(&cl) == 0);
 	outs_reset();
-	send_seg(&cl, SLH_TCP_ACK, cl.snd_nxt,
+	send_seg(&cl, NDIV_TCP_ACK, cl.snd_nxt,
 		 "GET /?s=9999 HTTP/1.1\r\nHost: h\r\n\r\n", 35);
-	h = slh_cookie_hash(&keys[0], 4, ip4_c, ip4_s, 40000, 80, cl.isn);
+	h = ndiv_cookie_hash(&keys[0], 4, ip4_c, ip4_s, 40000, 80, cl.isn);
 	KTAP_EXPECT(nr_out > 2);
 	for (i = 0; i < nr_out; i++) {
 		x = outs[i].seg.seq + outs[i].seg.pay_len - h;
-		if (outs[i].seg.flags & SLH_TCP_FIN)
+		if (outs[i].seg.flags & NDIV_TCP_FIN)
 			KTAP_EXPECT((x & 15) == 4 * 2 + 2);
 		else
 			KTAP_EXPECT((x & 15) == 4 * 2 + 1);
@@ -787,7 +788,7 @@ static void key_rotation(void)
 	/* rotate again: the connection is forgotten */
 	env.key[1] = &keys[1];
 	outs_reset();
-	KTAP_EXPECT(send_seg(&cl, SLH_TCP_ACK, cl.snd_nxt, "GET / HTTP/1.0\r\n\r\n",
+	KTAP_EXPECT(send_seg(&cl, NDIV_TCP_ACK, cl.snd_nxt, "GET / HTTP/1.0\r\n\r\n",
 			     18) == NDIV_DROP);
 	KTAP_EXPECT(cnt[SLH_CNT_COOKIE_BAD] == 1);
 	outs_reset();
@@ -801,15 +802,15 @@ static void fin_after_close(void)
 	request(&cl, "GET /?s=4 HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
 	KTAP_EXPECT(cl.fin_rcvd);
 	outs_reset();
-	KTAP_EXPECT(send_seg(&cl, SLH_TCP_FIN | SLH_TCP_ACK, cl.snd_nxt, NULL,
+	KTAP_EXPECT(send_seg(&cl, NDIV_TCP_FIN | NDIV_TCP_ACK, cl.snd_nxt, NULL,
 			     0) == NDIV_TX);
-	KTAP_EXPECT(nr_out == 1 && outs[0].seg.flags == SLH_TCP_ACK &&
+	KTAP_EXPECT(nr_out == 1 && outs[0].seg.flags == NDIV_TCP_ACK &&
 		    outs[0].seg.ack == cl.snd_nxt + 1);
 	/* pure ACKs and RSTs are never answered */
 	outs_reset();
-	KTAP_EXPECT(send_seg(&cl, SLH_TCP_ACK, cl.snd_nxt + 1, NULL, 0) ==
+	KTAP_EXPECT(send_seg(&cl, NDIV_TCP_ACK, cl.snd_nxt + 1, NULL, 0) ==
 		    NDIV_DROP);
-	KTAP_EXPECT(send_seg(&cl, SLH_TCP_RST, cl.snd_nxt + 1, NULL, 0) ==
+	KTAP_EXPECT(send_seg(&cl, NDIV_TCP_RST, cl.snd_nxt + 1, NULL, 0) ==
 		    NDIV_DROP);
 	KTAP_EXPECT(nr_out == 0 && cnt[SLH_CNT_RST_RCVD] == 1);
 	outs_reset();
@@ -830,17 +831,17 @@ static void fin_after_multi_segment(void)
 		cli_init(&cl, 4, ts);
 		KTAP_EXPECT(handshake(&cl) == 0);
 		outs_reset();
-		send_seg(&cl, SLH_TCP_ACK | SLH_TCP_PSH, cl.snd_nxt, r,
+		send_seg(&cl, NDIV_TCP_ACK | NDIV_TCP_PSH, cl.snd_nxt, r,
 			 strlen(r));
 		cli_absorb(&cl);
 		KTAP_EXPECT(cl.fin_rcvd && rx_synth(&cl, 200, 20000));
 		outs_reset();
 		cl.tsval++;
-		send_seg(&cl, SLH_TCP_FIN | SLH_TCP_ACK,
+		send_seg(&cl, NDIV_TCP_FIN | NDIV_TCP_ACK,
 			 cl.snd_nxt + strlen(r), NULL, 0);
 		if (!ts)
 			continue;	/* documented: cannot be validated */
-		KTAP_EXPECT(nr_out == 1 && outs[0].seg.flags == SLH_TCP_ACK &&
+		KTAP_EXPECT(nr_out == 1 && outs[0].seg.flags == NDIV_TCP_ACK &&
 			    outs[0].seg.ack == cl.snd_nxt + strlen(r) + 1);
 	}
 	outs_reset();
@@ -865,7 +866,7 @@ static void leftovers_after_close(void)
 	memcpy(both, r1, strlen(r1));
 	memcpy(both + strlen(r1), r2, strlen(r2));
 	outs_reset();
-	send_seg(&cl, SLH_TCP_ACK, cl.snd_nxt, both, strlen(r1) + strlen(r2));
+	send_seg(&cl, NDIV_TCP_ACK, cl.snd_nxt, both, strlen(r1) + strlen(r2));
 	KTAP_EXPECT(nr_out == 1 && outs[0].seg.ack == cl.snd_nxt + strlen(r1));
 	cli_absorb(&cl);
 	KTAP_EXPECT(cl.fin_rcvd);
@@ -877,7 +878,7 @@ static void leftovers_after_close(void)
 
 		outs_reset();
 		cl.tsval++;
-		send_seg(&cl, SLH_TCP_ACK | (i ? SLH_TCP_FIN : 0), cl.snd_nxt,
+		send_seg(&cl, NDIV_TCP_ACK | (i ? NDIV_TCP_FIN : 0), cl.snd_nxt,
 			 r2 + (i ? half : 0), n);
 		KTAP_EXPECT(nr_out == 1 && outs[0].seg.ack ==
 			    cl.snd_nxt + n + i);

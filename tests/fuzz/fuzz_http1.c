@@ -1,108 +1,104 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target: slhttpd's request parser on arbitrary segments. The
- * input sits in an exactly sized heap buffer so ASan sees any overread,
- * and the pipelining loop checks the invariants the server relies on.
+ * libFuzzer target: the packet library's HTTP/1 parser on arbitrary
+ * bytes. The input sits in an exactly sized heap buffer so ASan sees any
+ * overread; every pointer and offset the parser hands out must lie inside
+ * the head it reports, and the result must be one of those documented.
  */
 #include <stdlib.h>
 #include <string.h>
-#include "../../slhttpd/http.h"
+#include <ndiv/http1.h>
 
-static int within(const uint8_t *p, uint32_t n, const uint8_t *lo,
-		  const uint8_t *hi)
+static void check_span(uint32_t off, uint32_t len, uint32_t end)
 {
-	return p >= lo && p <= hi && n <= (uint32_t)(hi - p);
+	if (off > end || len > end - off)
+		abort();
 }
 
-static void check_ok(const struct slh_request *req, const uint8_t *at,
-		     uint32_t left)
+static void check_ptr(const uint8_t *p, uint32_t len, const uint8_t *buf,
+		      uint32_t end)
 {
-	if (!req->len || req->len > left || req->len > SLH_MAX_HEAD)
+	static const uint8_t *root;
+
+	if (!p) {
+		if (len)
+			abort();
+		return;
+	}
+	/* the static "/" of an absolute-form target without a path */
+	if (len == 1 && p[0] == '/' && (p < buf || p >= buf + end)) {
+		if (root && root != p)
+			abort();
+		root = p;
+		return;
+	}
+	if (p < buf || (uint32_t)(p - buf) > end ||
+	    len > end - (uint32_t)(p - buf))
 		abort();
-	if (req->method != SLH_GET && req->method != SLH_HEAD)
+}
+
+static void check_ok(const struct ndiv_http1_req *req,
+		     const struct ndiv_http1_field *fields, const uint8_t *buf,
+		     uint32_t size)
+{
+	uint32_t end = req->len, i;
+
+	if (!end || end > size || end > NDIV_HTTP1_MAX_HEAD)
+		abort();
+	if (end < 4 || memcmp(buf + end - 4, "\r\n\r\n", 4))
 		abort();
 	if (req->version != 10 && req->version != 11)
 		abort();
-	if (req->keep_alive > 1 || !req->path || !req->path_len)
+	if (!req->method || req->method > NDIV_HTTP1_OTHER ||
+	    !req->method_len || req->method_len > NDIV_HTTP1_MAX_METHOD)
 		abort();
-	if (req->path_len > SLH_MAX_TARGET || req->path[0] != '/')
+	check_span(req->method_off, req->method_len, end);
+	check_span(req->target_off, req->target_len, end);
+	check_ptr(req->path, req->path_len, buf, end);
+	check_ptr(req->query, req->query_len, buf, end);
+	check_ptr(req->host, req->host_len, buf, end);
+	if (req->nr_fields > NDIV_HTTP1_MAX_FIELDS)
 		abort();
-	/* path is in this request, or the static "/" */
-	if (!within(req->path, req->path_len, at, at + req->len) &&
-	    req->path_len != 1)
-		abort();
-	if (req->query &&
-	    !within(req->query, req->query_len, at, at + req->len))
-		abort();
-	if (!req->query && req->query_len)
-		abort();
-	if (req->synth_size < -1 || req->synth_size > SLH_SYNTH_SIZE_MAX)
-		abort();
-	if (req->synth_status && (req->synth_status < 200 ||
-				  req->synth_status > 599))
-		abort();
-	/* a request ends with CRLFCRLF */
-	if (req->len < 4 || memcmp(at + req->len - 4, "\r\n\r\n", 4))
-		abort();
-}
-
-static void check_result(int ret, const struct slh_request *req)
-{
-	if (req->len)
-		abort();
-	switch (ret) {
-	case SLH_INCOMPLETE:
-		if (req->cut_status != 400 && req->cut_status != 414 &&
-		    req->cut_status != 431)
-			abort();
-		return;
-	case 400: case 405: case 413: case 414: case 431: case 501: case 505:
-		return;
-	default:
-		abort();
+	for (i = 0; i < req->nr_fields; i++) {
+		check_span(fields[i].name_off, fields[i].name_len, end);
+		check_span(fields[i].value_off, fields[i].value_len, end);
 	}
-}
-
-/* Cut anywhere, a valid request reads as incomplete, never as an error. */
-static void check_prefixes(const uint8_t *at, uint16_t len)
-{
-	struct slh_request req;
-
-	if (slh_parse_request(at, len, &req) != SLH_OK || req.len != len)
-		abort();
-	if (slh_parse_request(at, len - 1u, &req) != SLH_INCOMPLETE)
-		abort();
-	if (slh_parse_request(at, len / 2u, &req) != SLH_INCOMPLETE)
+	if ((req->flags & NDIV_HTTP1_F_TE) &&
+	    ((req->flags & NDIV_HTTP1_F_LENGTH) || req->version == 10))
 		abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct slh_request req;
-	uint32_t off = 0, n = 0;
+	static struct ndiv_http1_field fields[NDIV_HTTP1_MAX_FIELDS];
+	struct ndiv_http1_req req;
 	uint8_t *buf;
 	int ret;
 
-	if (size > 3 * SLH_MAX_HEAD)
+	if (size > 2 * NDIV_HTTP1_MAX_HEAD)
 		return 0;
 	buf = malloc(size ? size : 1);
 	if (!buf)
-		return 0;
+		abort();
 	memcpy(buf, data, size);
-	while (off < size) {
-		ret = slh_parse_request(buf + off, (uint32_t)size - off, &req);
-		if (ret != SLH_OK) {
-			check_result(ret, &req);
-			break;
-		}
-		check_ok(&req, buf + off, (uint32_t)size - off);
-		check_prefixes(buf + off, req.len);
-		off += req.len;		/* progress: len > 0 checked */
-		if (++n > size)
+	ret = ndiv_http1_parse(buf, (uint32_t)size, &req, fields,
+			       NDIV_HTTP1_MAX_FIELDS);
+	switch (ret) {
+	case NDIV_HTTP1_OK:
+		check_ok(&req, fields, buf, (uint32_t)size);
+		break;
+	case NDIV_HTTP1_INCOMPLETE:
+		if (req.len || (req.cut_status != 400 &&
+				req.cut_status != 414 && req.cut_status != 431))
 			abort();
+		break;
+	case 400: case 414: case 431: case 501: case 505:
+		if (req.len)
+			abort();
+		break;
+	default:
+		abort();
 	}
-	if (memcmp(buf, data, size))
-		abort();		/* the input is read-only */
 	free(buf);
 	return 0;
 }

@@ -8,20 +8,20 @@
  * must parse back, checksums verified, with every field as asked.
  *
  * Control bytes:
- *   0: bit 0 parse with SLH_TCP_NOCSUM, bit 1 mark the tag stripped,
+ *   0: bit 0 parse with NDIV_TCP_NOCSUM, bit 1 mark the tag stripped,
  *      bit 2 fix the IPv4 header checksum first (the fuzzer cannot find
  *      one by itself), with bit 5 also the IP lengths, MACs and
  *      version (bit 6: IPv6) and with bit 7 the protocol (TCP),
  *      bit 3 payload from inside the frame buffer, bit 4 build a RST
  *      instead
- *   1: reply options (SLH_OPT_* low nibble)   2: reply TCP flags
+ *   1: reply options (NDIV_TCP_OPT_* low nibble)   2: reply TCP flags
  *   3: window scale                           4-5: tailroom
  *   6-7: payload length                       8-9: payload offset
  */
 #include <stdlib.h>
 #include <string.h>
 #include <ndiv/csum.h>
-#include "../../slhttpd/tcp.h"
+#include <ndiv/tcp.h>
 
 #define CTL	10
 
@@ -74,7 +74,7 @@ static void fixup(uint8_t *p, uint32_t len, uint8_t how)
 }
 
 /* What a successful parse promises about s. */
-static void check_seg(const struct ndiv_frame *f, const struct slh_seg *s)
+static void check_seg(const struct ndiv_frame *f, const struct ndiv_tcp_seg *s)
 {
 	uint32_t alen = s->family == 4 ? 4 : 16;
 
@@ -93,35 +93,35 @@ static void check_seg(const struct ndiv_frame *f, const struct slh_seg *s)
 	if (s->saddr < f->data + s->l3_off || s->daddr + alen > f->data +
 	    s->l4_off)
 		abort();
-	if (s->opt.nr_sack > SLH_TCP_MAX_SACK ||
-	    s->opt.wscale > SLH_TCP_MAX_WSCALE)
+	if (s->opt.nr_sack > NDIV_TCP_MAX_SACK ||
+	    s->opt.wscale > NDIV_TCP_MAX_WSCALE)
 		abort();
-	if (!(s->opt.present & SLH_OPT_SACK) != !s->opt.nr_sack)
+	if (!(s->opt.present & NDIV_TCP_OPT_SACK) != !s->opt.nr_sack)
 		abort();
-	if ((s->vlan == SLH_VLAN_INFRAME) != (s->l3_off == 18))
+	if ((s->vlan == NDIV_VLAN_INFRAME) != (s->l3_off == 18))
 		abort();
 }
 
 static void check_err(int ret)
 {
-	if (ret >= 0 || ret <= -SLH_TCP_E_NR || ret == -SLH_TCP_E_INVAL ||
-	    ret == -SLH_TCP_E_NOSPACE)
+	if (ret >= 0 || ret <= -NDIV_PKT_E_NR || ret == -NDIV_PKT_E_INVAL ||
+	    ret == -NDIV_PKT_E_NOSPACE)
 		abort();
-	if (!strcmp(slh_tcp_strerror(ret), "unknown"))
+	if (!strcmp(ndiv_pkt_strerror(ret), "unknown"))
 		abort();
 }
 
 /* The reply in r->f answers rx (parsed from r->rx) as out asked. */
-static void check_reply(struct run *r, const struct slh_seg *rx,
-			const struct slh_tcp_out *out)
+static void check_reply(struct run *r, const struct ndiv_tcp_seg *rx,
+			const struct ndiv_tcp_out *out)
 {
 	uint32_t alen = rx->family == 4 ? 4 : 16;
 	uint32_t ao = rx->l3_off + (rx->family == 4 ? 12 : 8);
-	struct slh_seg s;
+	struct ndiv_tcp_seg s;
 
 	if (!ndiv_frame_intact(&r->f, r->mem, r->len + r->tail))
 		abort();
-	if (slh_tcp_parse(&r->f, &s, 0))
+	if (ndiv_tcp_parse(&r->f, &s, 0))
 		abort();
 	check_seg(&r->f, &s);
 	if (r->f.len != s.pay_off + s.pay_len)
@@ -139,13 +139,13 @@ static void check_reply(struct run *r, const struct slh_seg *rx,
 	    s.flags != out->flags || s.window != out->window)
 		abort();
 	if (s.opt.present != out->opts ||
-	    s.pay_off != slh_tcp_reply_off(rx, out))
+	    s.pay_off != ndiv_tcp_reply_off(rx, out))
 		abort();
-	if ((out->opts & SLH_OPT_MSS) && s.opt.mss != out->mss)
+	if ((out->opts & NDIV_TCP_OPT_MSS) && s.opt.mss != out->mss)
 		abort();
-	if ((out->opts & SLH_OPT_WSCALE) && s.opt.wscale != out->wscale)
+	if ((out->opts & NDIV_TCP_OPT_WSCALE) && s.opt.wscale != out->wscale)
 		abort();
-	if ((out->opts & SLH_OPT_TS) &&
+	if ((out->opts & NDIV_TCP_OPT_TS) &&
 	    (s.opt.tsval != out->tsval || s.opt.tsecr != out->tsecr))
 		abort();
 	if (s.pay_len != out->payload_len ||
@@ -153,12 +153,12 @@ static void check_reply(struct run *r, const struct slh_seg *rx,
 		abort();
 }
 
-static void fill_out(struct slh_tcp_out *out, const uint8_t *ctl)
+static void fill_out(struct ndiv_tcp_out *out, const uint8_t *ctl)
 {
 	memset(out, 0, sizeof(*out));
 	out->opts = ctl[1] & 0xf;
 	out->flags = ctl[2];
-	out->wscale = ctl[3] % (SLH_TCP_MAX_WSCALE + 1);
+	out->wscale = ctl[3] % (NDIV_TCP_MAX_WSCALE + 1);
 	out->seq = ndiv_get_be32(ctl + 1);
 	out->ack = ndiv_get_be32(ctl + 5);
 	out->window = ndiv_get_be16(ctl + 3);
@@ -170,7 +170,7 @@ static void fill_out(struct slh_tcp_out *out, const uint8_t *ctl)
 }
 
 /* Payload from the input itself, or from anywhere in the frame buffer. */
-static void pick_payload(struct run *r, struct slh_tcp_out *out,
+static void pick_payload(struct run *r, struct ndiv_tcp_out *out,
 			 const uint8_t *ctl, const uint8_t *data, size_t size)
 {
 	uint32_t room = r->len + r->tail, off;
@@ -189,34 +189,34 @@ static void pick_payload(struct run *r, struct slh_tcp_out *out,
 }
 
 /* RFC 9293 3.10.7.1; a RST is never longer than the segment it answers. */
-static void check_reset(struct run *r, const struct slh_seg *rx)
+static void check_reset(struct run *r, const struct ndiv_tcp_seg *rx)
 {
-	int ret = slh_tcp_reset(&r->f, rx);
-	struct slh_seg s;
+	int ret = ndiv_tcp_reset(&r->f, rx);
+	struct ndiv_tcp_seg s;
 
-	if (rx->flags & SLH_TCP_RST) {
-		if (ret != -SLH_TCP_E_INVAL)
+	if (rx->flags & NDIV_TCP_RST) {
+		if (ret != -NDIV_PKT_E_INVAL)
 			abort();
 		return;
 	}
-	if (ret || slh_tcp_parse(&r->f, &s, 0))
+	if (ret || ndiv_tcp_parse(&r->f, &s, 0))
 		abort();
 	if (s.hdr_len != 20 || s.pay_len || s.window ||
 	    s.sport != rx->dport || s.dport != rx->sport)
 		abort();
-	if (rx->flags & SLH_TCP_ACK) {
-		if (s.flags != SLH_TCP_RST || s.seq != rx->ack || s.ack)
+	if (rx->flags & NDIV_TCP_ACK) {
+		if (s.flags != NDIV_TCP_RST || s.seq != rx->ack || s.ack)
 			abort();
-	} else if (s.flags != (SLH_TCP_RST | SLH_TCP_ACK) || s.seq ||
-		   s.ack != rx->seq + slh_tcp_seg_len(rx)) {
+	} else if (s.flags != (NDIV_TCP_RST | NDIV_TCP_ACK) || s.seq ||
+		   s.ack != rx->seq + ndiv_tcp_seg_len(rx)) {
 		abort();
 	}
 }
 
-static void reply(struct run *r, const struct slh_seg *rx, const uint8_t *ctl,
+static void reply(struct run *r, const struct ndiv_tcp_seg *rx, const uint8_t *ctl,
 		  const uint8_t *data, size_t size)
 {
-	struct slh_tcp_out out;
+	struct ndiv_tcp_out out;
 	int ret;
 
 	if (ctl[0] & 16) {
@@ -225,9 +225,9 @@ static void reply(struct run *r, const struct slh_seg *rx, const uint8_t *ctl,
 	}
 	fill_out(&out, ctl);
 	pick_payload(r, &out, ctl, data, size);
-	ret = slh_tcp_reply(&r->f, rx, &out);
-	if (ret == -SLH_TCP_E_NOSPACE) {
-		if (slh_tcp_reply_off(rx, &out) + out.payload_len <=
+	ret = ndiv_tcp_reply(&r->f, rx, &out);
+	if (ret == -NDIV_PKT_E_NOSPACE) {
+		if (ndiv_tcp_reply_off(rx, &out) + out.payload_len <=
 		    r->len + r->tail)
 			abort();
 		if (r->f.len != r->len || memcmp(r->mem, r->rx, r->len))
@@ -243,7 +243,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t rxcopy[65536], paycopy[2048];
 	const uint8_t *ctl = data;
-	struct slh_seg rx;
+	struct ndiv_tcp_seg rx;
 	struct run r;
 	int ret;
 
@@ -269,7 +269,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		r.f.flags = NDIV_F_VLAN_STRIPPED;
 		r.f.vlan_tci = ndiv_get_be16(ctl + 8);
 	}
-	ret = slh_tcp_parse(&r.f, &rx, ctl[0] & 1 ? SLH_TCP_NOCSUM : 0);
+	ret = ndiv_tcp_parse(&r.f, &rx, ctl[0] & 1 ? NDIV_TCP_NOCSUM : 0);
 	if (ret) {
 		check_err(ret);
 		if (memcmp(r.mem, rxcopy, r.len))

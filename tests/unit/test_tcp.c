@@ -13,7 +13,7 @@
 #include "ktap.h"
 #include "pkt.h"
 #include "rnd.h"
-#include "../../slhttpd/tcp.h"
+#include <ndiv/tcp.h>
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -70,7 +70,7 @@ static void spec_init(struct spec *sp, uint8_t family)
 {
 	memset(sp, 0, sizeof(*sp));
 	sp->family = family;
-	sp->flags = SLH_TCP_SYN;
+	sp->flags = NDIV_TCP_SYN;
 	sp->seq = 0x11223344;
 	sp->win = 64240;
 	memcpy(sp->smac, mac_c, 6);
@@ -195,20 +195,20 @@ static void hf_free(struct hf *h)
 /* Parse len bytes of stage in an exactly sized buffer. */
 static int parse_stage(size_t len, unsigned int flags, uint32_t fflags)
 {
-	struct slh_seg s;
+	struct ndiv_tcp_seg s;
 	struct hf h;
 	int ret;
 
 	hf_init(&h, stage, len, 0);
 	h.f.flags = fflags;
 	h.f.vlan_tci = 0x0123;
-	ret = slh_tcp_parse(&h.f, &s, flags);
+	ret = ndiv_tcp_parse(&h.f, &s, flags);
 	hf_free(&h);
 	return ret;
 }
 
 /* Parse sp's frame, checking every field the builder set. */
-static int parse_spec(const struct spec *sp, struct slh_seg *s)
+static int parse_spec(const struct spec *sp, struct ndiv_tcp_seg *s)
 {
 	size_t len = build(sp), l3 = l3_offset(sp);
 	uint32_t iph = sp->family == 4 ? 20u + sp->ipopt_len : 40;
@@ -217,7 +217,7 @@ static int parse_spec(const struct spec *sp, struct slh_seg *s)
 	int ret;
 
 	hf_init(&h, stage, len, 0);
-	ret = slh_tcp_parse(&h.f, s, 0);
+	ret = ndiv_tcp_parse(&h.f, s, 0);
 	if (!ret) {
 		KTAP_EXPECT(s->family == sp->family);
 		KTAP_EXPECT(s->l3_off == l3);
@@ -226,15 +226,15 @@ static int parse_spec(const struct spec *sp, struct slh_seg *s)
 		KTAP_EXPECT(s->pay_off == l3 + iph + 20 + sp->topt_len);
 		KTAP_EXPECT(s->pay_len == sp->pay_len);
 		KTAP_EXPECT(s->l4_len == 20 + sp->topt_len + sp->pay_len);
-		KTAP_EXPECT(s->vlan == (sp->vlan ? SLH_VLAN_INFRAME :
-					SLH_VLAN_NONE));
+		KTAP_EXPECT(s->vlan == (sp->vlan ? NDIV_VLAN_INFRAME :
+					NDIV_VLAN_NONE));
 		KTAP_EXPECT(!sp->vlan || s->vlan_tci == sp->tci);
 		KTAP_EXPECT(!memcmp(s->saddr, sp->saddr, alen));
 		KTAP_EXPECT(!memcmp(s->daddr, sp->daddr, alen));
 		KTAP_EXPECT(s->sport == 40000 && s->dport == 80);
 		KTAP_EXPECT(s->seq == sp->seq && s->ack == sp->ack);
 		KTAP_EXPECT(s->flags == sp->flags && s->window == sp->win);
-		KTAP_EXPECT(slh_tcp_csum_ok(&h.f, s) == 0);
+		KTAP_EXPECT(ndiv_tcp_csum_ok(&h.f, s) == 0);
 	}
 	hf_free(&h);
 	/* saddr/daddr pointed into the freed buffer */
@@ -251,7 +251,7 @@ static const uint8_t linux_syn_opts[20] = {
 
 static void parse_linux_syn(void)
 {
-	struct slh_seg s;
+	struct ndiv_tcp_seg s;
 	struct spec sp;
 	int fam;
 
@@ -260,11 +260,11 @@ static void parse_linux_syn(void)
 		memcpy(sp.topt, linux_syn_opts, 20);
 		sp.topt_len = 20;
 		KTAP_EXPECT(parse_spec(&sp, &s) == 0);
-		KTAP_EXPECT(s.opt.present == (SLH_OPT_MSS | SLH_OPT_SACK_PERM |
-					      SLH_OPT_TS | SLH_OPT_WSCALE));
+		KTAP_EXPECT(s.opt.present == (NDIV_TCP_OPT_MSS | NDIV_TCP_OPT_SACK_PERM |
+					      NDIV_TCP_OPT_TS | NDIV_TCP_OPT_WSCALE));
 		KTAP_EXPECT(s.opt.mss == 1460 && s.opt.wscale == 7);
 		KTAP_EXPECT(s.opt.tsval == 0xaabbccdd && s.opt.tsecr == 0);
-		KTAP_EXPECT(slh_tcp_seg_len(&s) == 1);
+		KTAP_EXPECT(ndiv_tcp_seg_len(&s) == 1);
 	}
 }
 
@@ -274,55 +274,55 @@ static void parse_data_segment(void)
 	static const uint8_t ts[12] = {
 		1, 1, 8, 10, 0, 0, 0, 5, 0x80, 0, 0, 1
 	};
-	struct slh_seg s;
+	struct ndiv_tcp_seg s;
 	struct spec sp;
 	int fam;
 
 	for (fam = 4; fam <= 6; fam += 2) {
 		spec_init(&sp, (uint8_t)fam);
-		sp.flags = SLH_TCP_ACK | SLH_TCP_PSH | SLH_TCP_FIN;
+		sp.flags = NDIV_TCP_ACK | NDIV_TCP_PSH | NDIV_TCP_FIN;
 		sp.ack = 0xfffffff0;
 		memcpy(sp.topt, ts, 12);
 		sp.topt_len = 12;
 		sp.pay = req;
 		sp.pay_len = sizeof(req) - 1;
 		KTAP_EXPECT(parse_spec(&sp, &s) == 0);
-		KTAP_EXPECT(s.opt.present == SLH_OPT_TS);
+		KTAP_EXPECT(s.opt.present == NDIV_TCP_OPT_TS);
 		KTAP_EXPECT(s.opt.tsval == 5 && s.opt.tsecr == 0x80000001);
-		KTAP_EXPECT(slh_tcp_seg_len(&s) == sp.pay_len + 1);
+		KTAP_EXPECT(ndiv_tcp_seg_len(&s) == sp.pay_len + 1);
 	}
 }
 
-/* Emit options for mask (SLH_OPT_*) with n SACK blocks; 0 if > 40. */
+/* Emit options for mask (NDIV_TCP_OPT_*) with n SACK blocks; 0 if > 40. */
 static uint32_t make_opts(uint8_t *o, unsigned int mask, uint32_t n,
 			  int eol_pad)
 {
 	uint8_t tmp[64];
 	uint32_t len = 0, i;
 
-	if (mask & SLH_OPT_MSS) {
+	if (mask & NDIV_TCP_OPT_MSS) {
 		tmp[len++] = 2;
 		tmp[len++] = 4;
 		put16(tmp + len, (uint16_t)(536 + mask));
 		len += 2;
 	}
-	if (mask & SLH_OPT_WSCALE) {
+	if (mask & NDIV_TCP_OPT_WSCALE) {
 		tmp[len++] = 3;
 		tmp[len++] = 3;
 		tmp[len++] = (uint8_t)(mask % 15);
 	}
-	if (mask & SLH_OPT_SACK_PERM) {
+	if (mask & NDIV_TCP_OPT_SACK_PERM) {
 		tmp[len++] = 4;
 		tmp[len++] = 2;
 	}
-	if (mask & SLH_OPT_TS) {
+	if (mask & NDIV_TCP_OPT_TS) {
 		tmp[len++] = 8;
 		tmp[len++] = 10;
 		put32(tmp + len, 0x01020304u + mask);
 		put32(tmp + len + 4, 0xf0e0d0c0u - mask);
 		len += 8;
 	}
-	if (mask & SLH_OPT_SACK) {
+	if (mask & NDIV_TCP_OPT_SACK) {
 		tmp[len++] = 5;
 		tmp[len++] = (uint8_t)(2 + 8 * n);
 		for (i = 0; i < n; i++) {
@@ -331,7 +331,7 @@ static uint32_t make_opts(uint8_t *o, unsigned int mask, uint32_t n,
 			len += 8;
 		}
 	}
-	if (mask & SLH_OPT_OTHER) {
+	if (mask & NDIV_TCP_OPT_OTHER) {
 		tmp[len++] = 30;	/* MPTCP, skipped */
 		tmp[len++] = 4;
 		tmp[len++] = 0;
@@ -350,25 +350,25 @@ static uint32_t make_opts(uint8_t *o, unsigned int mask, uint32_t n,
 	return len + i;
 }
 
-static void check_opts(const struct slh_tcp_opts *o, unsigned int mask,
+static void check_opts(const struct ndiv_tcp_opts *o, unsigned int mask,
 		       uint32_t n)
 {
 	uint32_t i;
 
 	KTAP_EXPECT(o->present == mask);
-	if (mask & SLH_OPT_MSS)
+	if (mask & NDIV_TCP_OPT_MSS)
 		KTAP_EXPECT(o->mss == 536 + mask);
-	if (mask & SLH_OPT_WSCALE)
+	if (mask & NDIV_TCP_OPT_WSCALE)
 		KTAP_EXPECT(o->wscale == mask % 15);
-	if (mask & SLH_OPT_TS)
+	if (mask & NDIV_TCP_OPT_TS)
 		KTAP_EXPECT(o->tsval == 0x01020304u + mask &&
 			    o->tsecr == 0xf0e0d0c0u - mask);
-	if (!(mask & SLH_OPT_SACK)) {
+	if (!(mask & NDIV_TCP_OPT_SACK)) {
 		KTAP_EXPECT(o->nr_sack == 0);
 		return;
 	}
 	KTAP_EXPECT(o->nr_sack == n);
-	for (i = 0; i < n && i < SLH_TCP_MAX_SACK; i++)
+	for (i = 0; i < n && i < NDIV_TCP_MAX_SACK; i++)
 		KTAP_EXPECT(o->sack[i].start == 1000 * i &&
 			    o->sack[i].end == 1000 * i + 500);
 }
@@ -377,7 +377,7 @@ static void check_opts(const struct slh_tcp_opts *o, unsigned int mask,
 static void parse_option_combinations(void)
 {
 	unsigned int mask, n, pad, fam, tried = 0;
-	struct slh_seg s;
+	struct ndiv_tcp_seg s;
 	struct spec sp;
 	uint32_t olen;
 
@@ -385,7 +385,7 @@ static void parse_option_combinations(void)
 		for (mask = 0; mask < 64; mask++)
 			for (n = 1; n <= 4; n++)
 				for (pad = 0; pad < 2; pad++) {
-					if (!(mask & SLH_OPT_SACK) && n > 1)
+					if (!(mask & NDIV_TCP_OPT_SACK) && n > 1)
 						continue;
 					spec_init(&sp, (uint8_t)fam);
 					olen = make_opts(sp.topt, mask, n, pad);
@@ -401,7 +401,7 @@ static void parse_option_combinations(void)
 
 /* Parse sp with its options replaced by o (len a multiple of 4). */
 static int parse_with_opts(const uint8_t *o, uint32_t len,
-			   struct slh_seg *s)
+			   struct ndiv_tcp_seg *s)
 {
 	struct spec sp;
 
@@ -433,7 +433,7 @@ static void malformed_options(void)
 {
 	static const uint8_t kinds[] = { 2, 3, 4, 5, 8 };
 	uint8_t o[40];
-	struct slh_seg s;
+	struct ndiv_tcp_seg s;
 	uint32_t k, len;
 	int valid;
 
@@ -444,32 +444,32 @@ static void malformed_options(void)
 			o[1] = (uint8_t)len;
 			valid = opt_len_ok(kinds[k], len);
 			KTAP_EXPECT(parse_with_opts(o, 40, &s) ==
-				    (valid ? 0 : -SLH_TCP_E_BAD_OPT));
+				    (valid ? 0 : -NDIV_PKT_E_BAD_OPT));
 		}
 	/* unknown kinds: length 0 or 1 never advances */
 	for (len = 0; len < 2; len++) {
 		memset(o, 0, sizeof(o));
 		o[0] = 99;
 		o[1] = (uint8_t)len;
-		KTAP_EXPECT(parse_with_opts(o, 4, &s) == -SLH_TCP_E_BAD_OPT);
+		KTAP_EXPECT(parse_with_opts(o, 4, &s) == -NDIV_PKT_E_BAD_OPT);
 	}
 	/* an option running past the header */
 	memcpy(o, "\x01\x01\x63\x03", 4);
-	KTAP_EXPECT(parse_with_opts(o, 4, &s) == -SLH_TCP_E_BAD_OPT);
+	KTAP_EXPECT(parse_with_opts(o, 4, &s) == -NDIV_PKT_E_BAD_OPT);
 	memcpy(o, "\x02\x04\x05\xb4\x08\x0a\x00\x00", 8);
-	KTAP_EXPECT(parse_with_opts(o, 8, &s) == -SLH_TCP_E_BAD_OPT);
+	KTAP_EXPECT(parse_with_opts(o, 8, &s) == -NDIV_PKT_E_BAD_OPT);
 	/* a kind byte with no room for its length */
 	memcpy(o, "\x01\x01\x01\x63", 4);
-	KTAP_EXPECT(parse_with_opts(o, 4, &s) == -SLH_TCP_E_BAD_OPT);
+	KTAP_EXPECT(parse_with_opts(o, 4, &s) == -NDIV_PKT_E_BAD_OPT);
 	memcpy(o, "\x01\x01\x01\x02", 4);
-	KTAP_EXPECT(parse_with_opts(o, 4, &s) == -SLH_TCP_E_BAD_OPT);
+	KTAP_EXPECT(parse_with_opts(o, 4, &s) == -NDIV_PKT_E_BAD_OPT);
 	/* after End of Option List anything goes */
 	memcpy(o, "\x00\x63\x00\xff", 4);
 	KTAP_EXPECT(parse_with_opts(o, 4, &s) == 0 && !s.opt.present);
 	/* unknown kind skipped and noted */
 	memcpy(o, "\x63\x04\xff\xff", 4);
 	KTAP_EXPECT(parse_with_opts(o, 4, &s) == 0 &&
-		    s.opt.present == SLH_OPT_OTHER);
+		    s.opt.present == NDIV_TCP_OPT_OTHER);
 	/* a shift above 14 reads as 14 (RFC 7323 2.3) */
 	memcpy(o, "\x03\x03\xff\x01", 4);
 	KTAP_EXPECT(parse_with_opts(o, 4, &s) == 0 && s.opt.wscale == 14);
@@ -535,7 +535,7 @@ static void bit_flips(const struct spec *sp, size_t from)
 static void checksums(void)
 {
 	static const uint8_t pay[] = "hello";
-	struct slh_seg s;
+	struct ndiv_tcp_seg s;
 	struct spec sp;
 	struct hf h;
 	size_t len;
@@ -546,16 +546,16 @@ static void checksums(void)
 	sp.pay_len = 5;
 	len = build(&sp);
 	stage[14 + 10] ^= 0x40;
-	KTAP_EXPECT(parse_stage(len, 0, 0) == -SLH_TCP_E_BAD_CSUM_IP);
-	KTAP_EXPECT(parse_stage(len, SLH_TCP_NOCSUM, 0) ==
-		    -SLH_TCP_E_BAD_CSUM_IP);
+	KTAP_EXPECT(parse_stage(len, 0, 0) == -NDIV_PKT_E_BAD_CSUM_IP);
+	KTAP_EXPECT(parse_stage(len, NDIV_TCP_NOCSUM, 0) ==
+		    -NDIV_PKT_E_BAD_CSUM_IP);
 	len = build(&sp);
 	stage[len - 1] ^= 0x01;
-	KTAP_EXPECT(parse_stage(len, 0, 0) == -SLH_TCP_E_BAD_CSUM_TCP);
-	KTAP_EXPECT(parse_stage(len, SLH_TCP_NOCSUM, 0) == 0);
+	KTAP_EXPECT(parse_stage(len, 0, 0) == -NDIV_PKT_E_BAD_CSUM_L4);
+	KTAP_EXPECT(parse_stage(len, NDIV_TCP_NOCSUM, 0) == 0);
 	hf_init(&h, stage, len, 0);
-	KTAP_EXPECT(slh_tcp_parse(&h.f, &s, SLH_TCP_NOCSUM) == 0);
-	KTAP_EXPECT(slh_tcp_csum_ok(&h.f, &s) == -SLH_TCP_E_BAD_CSUM_TCP);
+	KTAP_EXPECT(ndiv_tcp_parse(&h.f, &s, NDIV_TCP_NOCSUM) == 0);
+	KTAP_EXPECT(ndiv_tcp_csum_ok(&h.f, &s) == -NDIV_PKT_E_BAD_CSUM_L4);
 	hf_free(&h);
 	bit_flips(&sp, 14);
 
@@ -564,14 +564,14 @@ static void checksums(void)
 	sp.pay_len = 5;
 	len = build(&sp);
 	stage[14 + 8] ^= 0x80;		/* source address: pseudo-header */
-	KTAP_EXPECT(parse_stage(len, 0, 0) == -SLH_TCP_E_BAD_CSUM_TCP);
+	KTAP_EXPECT(parse_stage(len, 0, 0) == -NDIV_PKT_E_BAD_CSUM_L4);
 	/* traffic class, flow label and hop limit are not covered */
 	bit_flips(&sp, 14 + 8);
 }
 
 static void vlan_tags(void)
 {
-	struct slh_seg s;
+	struct ndiv_tcp_seg s;
 	struct spec sp;
 	struct hf h;
 	size_t len;
@@ -586,8 +586,8 @@ static void vlan_tags(void)
 	hf_init(&h, stage, len, 0);
 	h.f.flags = NDIV_F_VLAN_STRIPPED;
 	h.f.vlan_tci = 42;
-	KTAP_EXPECT(slh_tcp_parse(&h.f, &s, 0) == 0);
-	KTAP_EXPECT(s.vlan == SLH_VLAN_STRIPPED && s.vlan_tci == 42);
+	KTAP_EXPECT(ndiv_tcp_parse(&h.f, &s, 0) == 0);
+	KTAP_EXPECT(s.vlan == NDIV_VLAN_STRIPPED && s.vlan_tci == 42);
 	hf_free(&h);
 
 	/* a stripped tag plus one in the frame: two tags */
@@ -595,19 +595,19 @@ static void vlan_tags(void)
 	sp.vlan = 1;
 	len = build(&sp);
 	KTAP_EXPECT(parse_stage(len, 0, NDIV_F_VLAN_STRIPPED) ==
-		    -SLH_TCP_E_VLAN);
+		    -NDIV_PKT_E_VLAN);
 	/* 802.1Q in 802.1Q, and 802.1ad */
 	put16(stage + 16, 0x8100);
-	KTAP_EXPECT(parse_stage(len, 0, 0) == -SLH_TCP_E_VLAN);
+	KTAP_EXPECT(parse_stage(len, 0, 0) == -NDIV_PKT_E_VLAN);
 	put16(stage + 12, 0x88a8);
-	KTAP_EXPECT(parse_stage(len, 0, 0) == -SLH_TCP_E_VLAN);
+	KTAP_EXPECT(parse_stage(len, 0, 0) == -NDIV_PKT_E_VLAN);
 	put16(stage + 12, 0x8100);
-	KTAP_EXPECT(parse_stage(17, 0, 0) == -SLH_TCP_E_TRUNCATED);
+	KTAP_EXPECT(parse_stage(17, 0, 0) == -NDIV_PKT_E_TRUNCATED);
 }
 
 static void ip4_header_checks(void)
 {
-	struct slh_seg s;
+	struct ndiv_tcp_seg s;
 	struct spec sp;
 	size_t len;
 	uint8_t *ip = stage + 14;
@@ -622,33 +622,33 @@ static void ip4_header_checks(void)
 	for (ihl = 0; ihl < 5; ihl++) {
 		len = build(&sp);
 		ip[0] = (uint8_t)(0x40 | ihl);
-		KTAP_EXPECT(parse_stage(len, 0, 0) == -SLH_TCP_E_BAD_IHL);
+		KTAP_EXPECT(parse_stage(len, 0, 0) == -NDIV_PKT_E_BAD_IHL);
 	}
 	len = build(&sp);
 	ip[0] = 0x65;
-	KTAP_EXPECT(parse_stage(len, 0, 0) == -SLH_TCP_E_BAD_VER);
+	KTAP_EXPECT(parse_stage(len, 0, 0) == -NDIV_PKT_E_BAD_VER);
 	/* total length below IHL, or leaving less than a TCP header */
 	len = build(&sp);
 	put16(ip + 2, 19);
 	refresh_ip4(ip);
-	KTAP_EXPECT(parse_stage(len, 0, 0) == -SLH_TCP_E_BAD_LEN);
+	KTAP_EXPECT(parse_stage(len, 0, 0) == -NDIV_PKT_E_BAD_LEN);
 	put16(ip + 2, 39);
 	refresh_ip4(ip);
-	KTAP_EXPECT(parse_stage(len, 0, 0) == -SLH_TCP_E_BAD_LEN);
+	KTAP_EXPECT(parse_stage(len, 0, 0) == -NDIV_PKT_E_BAD_LEN);
 	put16(ip + 2, 41);
 	refresh_ip4(ip);
-	KTAP_EXPECT(parse_stage(len, 0, 0) == -SLH_TCP_E_TRUNCATED);
+	KTAP_EXPECT(parse_stage(len, 0, 0) == -NDIV_PKT_E_TRUNCATED);
 	/* fragments: MF, an offset, both; DF alone is fine */
 	len = build(&sp);
 	put16(ip + 6, 0x2000);
 	refresh_ip4(ip);
-	KTAP_EXPECT(parse_stage(len, 0, 0) == -SLH_TCP_E_FRAGMENT);
+	KTAP_EXPECT(parse_stage(len, 0, 0) == -NDIV_PKT_E_FRAGMENT);
 	put16(ip + 6, 0x0001);
 	refresh_ip4(ip);
-	KTAP_EXPECT(parse_stage(len, 0, 0) == -SLH_TCP_E_FRAGMENT);
+	KTAP_EXPECT(parse_stage(len, 0, 0) == -NDIV_PKT_E_FRAGMENT);
 	put16(ip + 6, 0x5fff);
 	refresh_ip4(ip);
-	KTAP_EXPECT(parse_stage(len, 0, 0) == -SLH_TCP_E_FRAGMENT);
+	KTAP_EXPECT(parse_stage(len, 0, 0) == -NDIV_PKT_E_FRAGMENT);
 	put16(ip + 6, 0x0000);
 	refresh_ip4(ip);
 	KTAP_EXPECT(parse_stage(len, 0, 0) == 0);
@@ -656,10 +656,10 @@ static void ip4_header_checks(void)
 	len = build(&sp);
 	ip[9] = 17;
 	refresh_ip4(ip);
-	KTAP_EXPECT(parse_stage(len, 0, 0) == -SLH_TCP_E_NOT_TCP);
+	KTAP_EXPECT(parse_stage(len, 0, 0) == -NDIV_PKT_E_PROTO);
 	len = pkt_arp(stage);
 	stage[0] = 0x02;		/* unicast ARP */
-	KTAP_EXPECT(parse_stage(len, 0, 0) == -SLH_TCP_E_NOT_IP);
+	KTAP_EXPECT(parse_stage(len, 0, 0) == -NDIV_PKT_E_NOT_IP);
 }
 
 static void ip6_header_checks(void)
@@ -673,24 +673,24 @@ static void ip6_header_checks(void)
 	len = build(&sp);
 	for (i = 0; i < sizeof(ext); i++) {
 		stage[14 + 6] = ext[i];
-		KTAP_EXPECT(parse_stage(len, 0, 0) == -SLH_TCP_E_EXT_HDR);
+		KTAP_EXPECT(parse_stage(len, 0, 0) == -NDIV_PKT_E_EXT_HDR);
 	}
 	stage[14 + 6] = 44;
-	KTAP_EXPECT(parse_stage(len, 0, 0) == -SLH_TCP_E_FRAGMENT);
+	KTAP_EXPECT(parse_stage(len, 0, 0) == -NDIV_PKT_E_FRAGMENT);
 	stage[14 + 6] = 17;
-	KTAP_EXPECT(parse_stage(len, 0, 0) == -SLH_TCP_E_NOT_TCP);
+	KTAP_EXPECT(parse_stage(len, 0, 0) == -NDIV_PKT_E_PROTO);
 	len = build(&sp);
 	stage[14] = 0x40;
-	KTAP_EXPECT(parse_stage(len, 0, 0) == -SLH_TCP_E_BAD_VER);
+	KTAP_EXPECT(parse_stage(len, 0, 0) == -NDIV_PKT_E_BAD_VER);
 	len = build(&sp);
 	put16(stage + 14 + 4, 19);
-	KTAP_EXPECT(parse_stage(len, 0, 0) == -SLH_TCP_E_BAD_LEN);
+	KTAP_EXPECT(parse_stage(len, 0, 0) == -NDIV_PKT_E_BAD_LEN);
 	put16(stage + 14 + 4, 21);
-	KTAP_EXPECT(parse_stage(len, 0, 0) == -SLH_TCP_E_TRUNCATED);
+	KTAP_EXPECT(parse_stage(len, 0, 0) == -NDIV_PKT_E_TRUNCATED);
 	/* the pkt.c SYN has no checksum */
 	len = pkt_tcp6(stage);
-	KTAP_EXPECT(parse_stage(len, 0, 0) == -SLH_TCP_E_BAD_CSUM_TCP);
-	KTAP_EXPECT(parse_stage(len, SLH_TCP_NOCSUM, 0) == 0);
+	KTAP_EXPECT(parse_stage(len, 0, 0) == -NDIV_PKT_E_BAD_CSUM_L4);
+	KTAP_EXPECT(parse_stage(len, NDIV_TCP_NOCSUM, 0) == 0);
 }
 
 static void tcp_header_checks(void)
@@ -704,15 +704,15 @@ static void tcp_header_checks(void)
 	memcpy(sp.topt, "\x01\x01\x01\x01", 4);
 	len = build(&sp);
 	th[12] = 4 << 4;
-	KTAP_EXPECT(parse_stage(len, 0, 0) == -SLH_TCP_E_BAD_DOFF);
+	KTAP_EXPECT(parse_stage(len, 0, 0) == -NDIV_PKT_E_BAD_DOFF);
 	th[12] = 7 << 4;
-	KTAP_EXPECT(parse_stage(len, 0, 0) == -SLH_TCP_E_BAD_DOFF);
+	KTAP_EXPECT(parse_stage(len, 0, 0) == -NDIV_PKT_E_BAD_DOFF);
 	th[12] = 0;
-	KTAP_EXPECT(parse_stage(len, 0, 0) == -SLH_TCP_E_BAD_DOFF);
+	KTAP_EXPECT(parse_stage(len, 0, 0) == -NDIV_PKT_E_BAD_DOFF);
 	/* shorter header, the rest is payload: only the checksum fails */
 	th[12] = 5 << 4;
-	KTAP_EXPECT(parse_stage(len, 0, 0) == -SLH_TCP_E_BAD_CSUM_TCP);
-	KTAP_EXPECT(parse_stage(len, SLH_TCP_NOCSUM, 0) == 0);
+	KTAP_EXPECT(parse_stage(len, 0, 0) == -NDIV_PKT_E_BAD_CSUM_L4);
+	KTAP_EXPECT(parse_stage(len, NDIV_TCP_NOCSUM, 0) == 0);
 }
 
 static void spec_addrs(struct spec *sp, const uint8_t *a, int src)
@@ -735,7 +735,7 @@ static void non_unicast(void)
 	static const uint8_t good6[][16] = {
 		{ [15] = 2 }, { 0xfe, 0x80, [15] = 1 }, { [11] = 0xff, 1 },
 	};
-	struct slh_seg s;
+	struct ndiv_tcp_seg s;
 	struct spec sp;
 	size_t i;
 	int src;
@@ -745,13 +745,13 @@ static void non_unicast(void)
 			spec_init(&sp, 4);
 			spec_addrs(&sp, bad4[i], src);
 			KTAP_EXPECT(parse_spec(&sp, &s) ==
-				    -SLH_TCP_E_NOT_UNICAST);
+				    -NDIV_PKT_E_NOT_UNICAST);
 		}
 		for (i = 0; i < ARRAY_SIZE(bad6); i++) {
 			spec_init(&sp, 6);
 			spec_addrs(&sp, bad6[i], src);
 			KTAP_EXPECT(parse_spec(&sp, &s) ==
-				    -SLH_TCP_E_NOT_UNICAST);
+				    -NDIV_PKT_E_NOT_UNICAST);
 		}
 		for (i = 0; i < ARRAY_SIZE(good6); i++) {
 			spec_init(&sp, 6);
@@ -760,10 +760,10 @@ static void non_unicast(void)
 		}
 		spec_init(&sp, 4);
 		memset(src ? sp.smac : sp.dmac, 0xff, 6);
-		KTAP_EXPECT(parse_spec(&sp, &s) == -SLH_TCP_E_NOT_UNICAST);
+		KTAP_EXPECT(parse_spec(&sp, &s) == -NDIV_PKT_E_NOT_UNICAST);
 		spec_init(&sp, 6);
 		memcpy(src ? sp.smac : sp.dmac, "\x33\x33\0\0\0\1", 6);
-		KTAP_EXPECT(parse_spec(&sp, &s) == -SLH_TCP_E_NOT_UNICAST);
+		KTAP_EXPECT(parse_spec(&sp, &s) == -NDIV_PKT_E_NOT_UNICAST);
 	}
 	spec_init(&sp, 4);
 	memcpy(sp.daddr, "\xdf\xff\xff\xff", 4);	/* 223.255.255.255 */
@@ -772,7 +772,7 @@ static void non_unicast(void)
 
 static void ethernet_padding(void)
 {
-	struct slh_seg s;
+	struct ndiv_tcp_seg s;
 	struct spec sp;
 
 	spec_init(&sp, 4);
@@ -782,26 +782,26 @@ static void ethernet_padding(void)
 }
 
 /* The option bytes a reply must carry, spelled out independently. */
-static uint32_t expect_opts(uint8_t *o, const struct slh_tcp_out *out)
+static uint32_t expect_opts(uint8_t *o, const struct ndiv_tcp_out *out)
 {
 	uint32_t n = 0;
 
-	if (out->opts & SLH_OPT_MSS) {
+	if (out->opts & NDIV_TCP_OPT_MSS) {
 		memcpy(o + n, "\x02\x04", 2);
 		put16(o + n + 2, out->mss);
 		n += 4;
 	}
-	if (out->opts & SLH_OPT_TS) {
-		memcpy(o + n, out->opts & SLH_OPT_SACK_PERM ?
+	if (out->opts & NDIV_TCP_OPT_TS) {
+		memcpy(o + n, out->opts & NDIV_TCP_OPT_SACK_PERM ?
 		       "\x04\x02\x08\x0a" : "\x01\x01\x08\x0a", 4);
 		put32(o + n + 4, out->tsval);
 		put32(o + n + 8, out->tsecr);
 		n += 12;
-	} else if (out->opts & SLH_OPT_SACK_PERM) {
+	} else if (out->opts & NDIV_TCP_OPT_SACK_PERM) {
 		memcpy(o + n, "\x01\x01\x04\x02", 4);
 		n += 4;
 	}
-	if (out->opts & SLH_OPT_WSCALE) {
+	if (out->opts & NDIV_TCP_OPT_WSCALE) {
 		memcpy(o + n, "\x01\x03\x03", 3);
 		o[n + 3] = out->wscale;
 		n += 4;
@@ -814,8 +814,8 @@ static uint32_t expect_opts(uint8_t *o, const struct slh_tcp_out *out)
  * before the call), rx parsed from it, out, and the payload bytes.
  */
 static void check_reply(const struct hf *h, const uint8_t *rxf,
-			const struct slh_seg *rx,
-			const struct slh_tcp_out *out, const uint8_t *pay,
+			const struct ndiv_tcp_seg *rx,
+			const struct ndiv_tcp_out *out, const uint8_t *pay,
 			uint32_t room)
 {
 	uint32_t alen = rx->family == 4 ? 4 : 16, ao = rx->family == 4 ? 12 : 8;
@@ -823,11 +823,11 @@ static void check_reply(const struct hf *h, const uint8_t *rxf,
 	const uint8_t *ip = h->f.data + rx->l3_off, *rip = rxf + rx->l3_off;
 	const uint8_t *th;
 	uint8_t o[40];
-	struct slh_seg s;
+	struct ndiv_tcp_seg s;
 	uint8_t ttl = out->ttl ? out->ttl : 64;
 
 	KTAP_EXPECT(ndiv_frame_intact(&h->f, h->mem, room));
-	KTAP_EXPECT(slh_tcp_parse(&h->f, &s, 0) == 0);
+	KTAP_EXPECT(ndiv_tcp_parse(&h->f, &s, 0) == 0);
 	olen = expect_opts(o, out);
 	KTAP_EXPECT(h->f.len == rx->l3_off + iph + 20 + olen +
 		    out->payload_len);
@@ -855,7 +855,7 @@ static void check_reply(const struct hf *h, const uint8_t *rxf,
 	KTAP_EXPECT((th[12] & 0xf) == 0 && get16(th + 18) == 0);
 	KTAP_EXPECT(s.opt.present == out->opts);
 	KTAP_EXPECT(s.pay_len == out->payload_len);
-	KTAP_EXPECT(s.pay_off == slh_tcp_reply_off(rx, out));
+	KTAP_EXPECT(s.pay_off == ndiv_tcp_reply_off(rx, out));
 	KTAP_EXPECT(!out->payload_len ||
 		    !memcmp(h->f.data + s.pay_off, pay, out->payload_len));
 	KTAP_EXPECT(ref_l4_csum(s.family, s.saddr, s.daddr, th, s.l4_len) ==
@@ -864,17 +864,17 @@ static void check_reply(const struct hf *h, const uint8_t *rxf,
 
 /* Parse sp's frame with tail bytes of tailroom, reply with out, check. */
 static int reply_case(const struct spec *sp, uint32_t tail,
-		      struct slh_tcp_out *out, int pay_from_rx)
+		      struct ndiv_tcp_out *out, int pay_from_rx)
 {
 	size_t len = build(sp);
 	static uint8_t rxf[4096], pay[65536];
-	struct slh_seg rx;
+	struct ndiv_tcp_seg rx;
 	struct hf h;
 	int ret;
 
 	hf_init(&h, stage, len, tail);
 	memcpy(rxf, stage, len);
-	if (slh_tcp_parse(&h.f, &rx, 0)) {
+	if (ndiv_tcp_parse(&h.f, &rx, 0)) {
 		KTAP_EXPECT(0);
 		hf_free(&h);
 		return -1;
@@ -885,7 +885,7 @@ static int reply_case(const struct spec *sp, uint32_t tail,
 	}
 	if (out->payload && out->payload_len)
 		memcpy(pay, out->payload, out->payload_len);
-	ret = slh_tcp_reply(&h.f, &rx, out);
+	ret = ndiv_tcp_reply(&h.f, &rx, out);
 	if (!ret) {
 		check_reply(&h, rxf, &rx, out, pay, (uint32_t)len + tail);
 	} else {
@@ -898,7 +898,7 @@ static int reply_case(const struct spec *sp, uint32_t tail,
 
 static void reply_syn_ack(void)
 {
-	struct slh_tcp_out out;
+	struct ndiv_tcp_out out;
 	struct spec sp;
 	int fam, vlan, ipopt;
 
@@ -914,12 +914,12 @@ static void reply_syn_ack(void)
 				memcpy(sp.topt, linux_syn_opts, 20);
 				sp.topt_len = 20;
 				memset(&out, 0, sizeof(out));
-				out.flags = SLH_TCP_SYN | SLH_TCP_ACK;
+				out.flags = NDIV_TCP_SYN | NDIV_TCP_ACK;
 				out.seq = 0xdeadbeef;
 				out.ack = sp.seq + 1;
 				out.window = 65535;
-				out.opts = SLH_OPT_MSS | SLH_OPT_SACK_PERM |
-					   SLH_OPT_TS | SLH_OPT_WSCALE;
+				out.opts = NDIV_TCP_OPT_MSS | NDIV_TCP_OPT_SACK_PERM |
+					   NDIV_TCP_OPT_TS | NDIV_TCP_OPT_WSCALE;
 				out.mss = 1460;
 				out.wscale = 14;
 				out.tsval = 1;
@@ -931,14 +931,14 @@ static void reply_syn_ack(void)
 
 static void reply_every_option_set(void)
 {
-	struct slh_tcp_out out;
+	struct ndiv_tcp_out out;
 	struct spec sp;
 	unsigned int mask;
 
 	for (mask = 0; mask < 16; mask++) {
 		spec_init(&sp, (uint8_t)(mask & 1 ? 6 : 4));
 		memset(&out, 0, sizeof(out));
-		out.flags = SLH_TCP_ACK;
+		out.flags = NDIV_TCP_ACK;
 		out.opts = (uint8_t)mask;
 		out.mss = (uint16_t)(1000 + mask);
 		out.wscale = (uint8_t)(mask % 15);
@@ -954,7 +954,7 @@ static void reply_data(void)
 	static const char body[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
 	static const uint8_t req[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
 	static uint8_t big[1400];
-	struct slh_tcp_out out;
+	struct ndiv_tcp_out out;
 	struct spec sp;
 	int fam, ipopt;
 
@@ -964,19 +964,19 @@ static void reply_data(void)
 				continue;
 			spec_init(&sp, (uint8_t)fam);
 			sp.ipopt_len = (uint8_t)ipopt;
-			sp.flags = SLH_TCP_ACK | SLH_TCP_PSH;
+			sp.flags = NDIV_TCP_ACK | NDIV_TCP_PSH;
 			sp.pay = req;
 			sp.pay_len = sizeof(req) - 1;
 			memset(&out, 0, sizeof(out));
-			out.flags = SLH_TCP_ACK | SLH_TCP_PSH | SLH_TCP_FIN;
+			out.flags = NDIV_TCP_ACK | NDIV_TCP_PSH | NDIV_TCP_FIN;
 			out.seq = 1;
 			out.ack = sp.seq + sp.pay_len;
-			out.opts = SLH_OPT_TS;
+			out.opts = NDIV_TCP_OPT_TS;
 			out.payload = body;
 			out.payload_len = sizeof(body) - 1;
 			/* grows, unless 40 bytes of IP options go */
 			KTAP_EXPECT(reply_case(&sp, 0, &out, 0) ==
-				    (ipopt ? 0 : -SLH_TCP_E_NOSPACE));
+				    (ipopt ? 0 : -NDIV_PKT_E_NOSPACE));
 			KTAP_EXPECT(reply_case(&sp, 64, &out, 0) == 0);
 			/* echo the request: payload overlaps the frame */
 			KTAP_EXPECT(reply_case(&sp, 16, &out, 1) == 0);
@@ -984,62 +984,62 @@ static void reply_data(void)
 			KTAP_EXPECT(reply_case(&sp, 0, &out, 1) == 0);
 			/* shrinks: a bare FIN-ACK */
 			out.payload_len = 0;
-			out.flags = SLH_TCP_FIN | SLH_TCP_ACK;
+			out.flags = NDIV_TCP_FIN | NDIV_TCP_ACK;
 			KTAP_EXPECT(reply_case(&sp, 0, &out, 0) == 0);
 			/* exactly the tailroom needed, then one byte short */
 			memset(big, 'x', sizeof(big));
 			out.payload = big;
 			out.payload_len = sizeof(big);
-			out.opts = SLH_OPT_TS;
+			out.opts = NDIV_TCP_OPT_TS;
 			KTAP_EXPECT(reply_case(&sp, 1412 - ipopt - sp.pay_len,
 					       &out, 0) == 0);
 			KTAP_EXPECT(reply_case(&sp, 1411 - ipopt - sp.pay_len,
-					       &out, 0) == -SLH_TCP_E_NOSPACE);
+					       &out, 0) == -NDIV_PKT_E_NOSPACE);
 		}
 }
 
 static void reply_invalid(void)
 {
 	static uint8_t huge[65536];
-	struct slh_tcp_out out;
+	struct ndiv_tcp_out out;
 	struct spec sp;
 
 	spec_init(&sp, 4);
 	memset(&out, 0, sizeof(out));
-	out.opts = SLH_OPT_WSCALE;
+	out.opts = NDIV_TCP_OPT_WSCALE;
 	out.wscale = 15;
-	KTAP_EXPECT(reply_case(&sp, 64, &out, 0) == -SLH_TCP_E_INVAL);
-	out.opts = SLH_OPT_SACK;
-	KTAP_EXPECT(reply_case(&sp, 64, &out, 0) == -SLH_TCP_E_INVAL);
+	KTAP_EXPECT(reply_case(&sp, 64, &out, 0) == -NDIV_PKT_E_INVAL);
+	out.opts = NDIV_TCP_OPT_SACK;
+	KTAP_EXPECT(reply_case(&sp, 64, &out, 0) == -NDIV_PKT_E_INVAL);
 	out.opts = 0;
 	out.payload_len = 1;
-	KTAP_EXPECT(reply_case(&sp, 64, &out, 0) == -SLH_TCP_E_INVAL);
+	KTAP_EXPECT(reply_case(&sp, 64, &out, 0) == -NDIV_PKT_E_INVAL);
 	/* the 16-bit IP length: 65535 - 40 fits IPv4, one more does not */
 	out.payload = huge;
 	out.payload_len = 65535 - 40;
 	KTAP_EXPECT(reply_case(&sp, 70000, &out, 0) == 0);
 	out.payload_len++;
-	KTAP_EXPECT(reply_case(&sp, 70000, &out, 0) == -SLH_TCP_E_INVAL);
+	KTAP_EXPECT(reply_case(&sp, 70000, &out, 0) == -NDIV_PKT_E_INVAL);
 	spec_init(&sp, 6);
 	out.payload_len = 65535 - 20;
 	KTAP_EXPECT(reply_case(&sp, 70000, &out, 0) == 0);
 	out.payload_len++;
-	KTAP_EXPECT(reply_case(&sp, 70000, &out, 0) == -SLH_TCP_E_INVAL);
+	KTAP_EXPECT(reply_case(&sp, 70000, &out, 0) == -NDIV_PKT_E_INVAL);
 }
 
 /* RST for rx per RFC 9293 3.10.7.1; returns the parsed reply. */
-static int reset_case(const struct spec *sp, struct slh_seg *r)
+static int reset_case(const struct spec *sp, struct ndiv_tcp_seg *r)
 {
 	size_t len = build(sp);
-	struct slh_seg rx;
+	struct ndiv_tcp_seg rx;
 	struct hf h;
 	int ret;
 
 	hf_init(&h, stage, len, 0);
-	KTAP_EXPECT(slh_tcp_parse(&h.f, &rx, 0) == 0);
-	ret = slh_tcp_reset(&h.f, &rx);
+	KTAP_EXPECT(ndiv_tcp_parse(&h.f, &rx, 0) == 0);
+	ret = ndiv_tcp_reset(&h.f, &rx);
 	if (!ret) {
-		KTAP_EXPECT(slh_tcp_parse(&h.f, r, 0) == 0);
+		KTAP_EXPECT(ndiv_tcp_parse(&h.f, r, 0) == 0);
 		KTAP_EXPECT(r->sport == 80 && r->dport == 40000);
 		KTAP_EXPECT(r->pay_len == 0 && r->hdr_len == 20);
 		KTAP_EXPECT(r->window == 0);
@@ -1051,16 +1051,16 @@ static int reset_case(const struct spec *sp, struct slh_seg *r)
 static void reset_segments(void)
 {
 	static const uint8_t pay[100];
-	struct slh_seg r;
+	struct ndiv_tcp_seg r;
 	struct spec sp;
 
 	spec_init(&sp, 4);
-	sp.flags = SLH_TCP_ACK | SLH_TCP_PSH;
+	sp.flags = NDIV_TCP_ACK | NDIV_TCP_PSH;
 	sp.ack = 0x12345678;
 	sp.pay = pay;
 	sp.pay_len = 100;
 	KTAP_EXPECT(reset_case(&sp, &r) == 0);
-	KTAP_EXPECT(r.flags == SLH_TCP_RST && r.seq == 0x12345678);
+	KTAP_EXPECT(r.flags == NDIV_TCP_RST && r.seq == 0x12345678);
 	KTAP_EXPECT(r.ack == 0);
 
 	spec_init(&sp, 6);
@@ -1068,25 +1068,25 @@ static void reset_segments(void)
 	memcpy(sp.topt, linux_syn_opts, 20);
 	sp.topt_len = 20;
 	KTAP_EXPECT(reset_case(&sp, &r) == 0);
-	KTAP_EXPECT(r.flags == (SLH_TCP_RST | SLH_TCP_ACK));
+	KTAP_EXPECT(r.flags == (NDIV_TCP_RST | NDIV_TCP_ACK));
 	KTAP_EXPECT(r.seq == 0 && r.ack == 0 && !r.opt.present);
 
 	spec_init(&sp, 4);
-	sp.flags = SLH_TCP_FIN;
+	sp.flags = NDIV_TCP_FIN;
 	sp.pay = pay;
 	sp.pay_len = 100;
 	KTAP_EXPECT(reset_case(&sp, &r) == 0);
 	KTAP_EXPECT(r.ack == sp.seq + 101);
 
-	sp.flags = SLH_TCP_RST | SLH_TCP_ACK;
-	KTAP_EXPECT(reset_case(&sp, &r) == -SLH_TCP_E_INVAL);
+	sp.flags = NDIV_TCP_RST | NDIV_TCP_ACK;
+	KTAP_EXPECT(reset_case(&sp, &r) == -NDIV_PKT_E_INVAL);
 }
 
 /* The stripped tag is not re-inserted: the flag stays for the caller. */
 static void reply_vlan_stripped(void)
 {
-	struct slh_tcp_out out;
-	struct slh_seg rx, s;
+	struct ndiv_tcp_out out;
+	struct ndiv_tcp_seg rx, s;
 	struct spec sp;
 	struct hf h;
 	size_t len;
@@ -1096,13 +1096,13 @@ static void reply_vlan_stripped(void)
 	hf_init(&h, stage, len, 0);
 	h.f.flags = NDIV_F_VLAN_STRIPPED;
 	h.f.vlan_tci = 5;
-	KTAP_EXPECT(slh_tcp_parse(&h.f, &rx, 0) == 0);
+	KTAP_EXPECT(ndiv_tcp_parse(&h.f, &rx, 0) == 0);
 	memset(&out, 0, sizeof(out));
-	out.flags = SLH_TCP_SYN | SLH_TCP_ACK;
-	KTAP_EXPECT(slh_tcp_reply(&h.f, &rx, &out) == 0);
+	out.flags = NDIV_TCP_SYN | NDIV_TCP_ACK;
+	KTAP_EXPECT(ndiv_tcp_reply(&h.f, &rx, &out) == 0);
 	KTAP_EXPECT(h.f.flags == NDIV_F_VLAN_STRIPPED && h.f.vlan_tci == 5);
-	KTAP_EXPECT(slh_tcp_parse(&h.f, &s, 0) == 0);
-	KTAP_EXPECT(s.vlan == SLH_VLAN_STRIPPED && s.vlan_tci == 5);
+	KTAP_EXPECT(ndiv_tcp_parse(&h.f, &s, 0) == 0);
+	KTAP_EXPECT(s.vlan == NDIV_VLAN_STRIPPED && s.vlan_tci == 5);
 	hf_free(&h);
 }
 
@@ -1110,7 +1110,7 @@ static void reply_vlan_stripped(void)
 static void reply_random(void)
 {
 	static uint8_t pay[600];
-	struct slh_tcp_out out;
+	struct ndiv_tcp_out out;
 	struct spec sp;
 	unsigned int i;
 	uint32_t r, tail;
@@ -1145,7 +1145,7 @@ static void reply_random(void)
 		out.payload_len = rnd() % 500;
 		tail = rnd() % 600;
 		ret = reply_case(&sp, tail, &out, (r >> 15 & 3) == 0);
-		KTAP_EXPECT(ret == 0 || ret == -SLH_TCP_E_NOSPACE);
+		KTAP_EXPECT(ret == 0 || ret == -NDIV_PKT_E_NOSPACE);
 	}
 }
 
@@ -1153,17 +1153,72 @@ static void error_names(void)
 {
 	int i, j;
 
-	for (i = 0; i < SLH_TCP_E_NR; i++) {
-		KTAP_EXPECT(slh_tcp_strerror(-i) &&
-			    strcmp(slh_tcp_strerror(-i), "unknown"));
+	for (i = 0; i < NDIV_PKT_E_NR; i++) {
+		KTAP_EXPECT(ndiv_pkt_strerror(-i) &&
+			    strcmp(ndiv_pkt_strerror(-i), "unknown"));
 		for (j = 0; j < i; j++)
-			KTAP_EXPECT(strcmp(slh_tcp_strerror(-i),
-					   slh_tcp_strerror(-j)));
+			KTAP_EXPECT(strcmp(ndiv_pkt_strerror(-i),
+					   ndiv_pkt_strerror(-j)));
 	}
-	KTAP_EXPECT(!strcmp(slh_tcp_strerror(1), "unknown"));
-	KTAP_EXPECT(!strcmp(slh_tcp_strerror(-SLH_TCP_E_NR), "unknown"));
-	KTAP_EXPECT(!strcmp(slh_tcp_strerror(-SLH_TCP_E_BAD_CSUM_TCP),
-			    "bad_csum_tcp"));
+	KTAP_EXPECT(!strcmp(ndiv_pkt_strerror(1), "unknown"));
+	KTAP_EXPECT(!strcmp(ndiv_pkt_strerror(-NDIV_PKT_E_NR), "unknown"));
+	KTAP_EXPECT(!strcmp(ndiv_pkt_strerror(-NDIV_PKT_E_BAD_CSUM_L4),
+			    "bad_csum_l4"));
+}
+
+/* Parse len bytes of stage; the result and what s->have says. */
+static int parse_have(size_t len, struct ndiv_tcp_seg *s)
+{
+	struct hf h;
+	int ret;
+
+	hf_init(&h, stage, len, 0);
+	ret = ndiv_tcp_parse(&h.f, s, 0);
+	hf_free(&h);
+	return ret;
+}
+
+/*
+ * A refused segment still says whose it is, so that an app can count a
+ * broken segment to its own address and port and pass everything else;
+ * a later fragment's payload is never read as ports.
+ */
+static void refused_segments_say_whose(void)
+{
+	struct ndiv_tcp_seg s;
+	struct spec sp;
+	size_t len;
+
+	spec_init(&sp, 4);
+	len = build(&sp);
+	/* truncated by the IP length: addresses and ports known */
+	KTAP_EXPECT(parse_have(len - 4, &s) == -NDIV_PKT_E_TRUNCATED);
+	KTAP_EXPECT(s.have == (NDIV_TCP_HAVE_ADDR | NDIV_TCP_HAVE_PORTS));
+	KTAP_EXPECT(s.dport == 80 && s.family == 4 && s.l4_off == 34);
+	/* a bad IP header checksum: the same */
+	stage[14 + 10] ^= 1;
+	KTAP_EXPECT(parse_have(len, &s) == -NDIV_PKT_E_BAD_CSUM_IP);
+	KTAP_EXPECT(s.have == (NDIV_TCP_HAVE_ADDR | NDIV_TCP_HAVE_PORTS));
+	/* a later fragment whose data bytes 2-3 read as port 80: no ports */
+	len = build(&sp);
+	put16(stage + 14 + 6, 0x0010);		/* offset 128 bytes */
+	refresh_ip4(stage + 14);
+	KTAP_EXPECT(parse_have(len, &s) == -NDIV_PKT_E_FRAGMENT);
+	KTAP_EXPECT(s.have == NDIV_TCP_HAVE_ADDR);
+	/* a first fragment: its ports are real, the segment still refused */
+	put16(stage + 14 + 6, 0x2000);		/* MF, offset 0 */
+	refresh_ip4(stage + 14);
+	KTAP_EXPECT(parse_have(len, &s) == -NDIV_PKT_E_FRAGMENT);
+	KTAP_EXPECT(s.have == (NDIV_TCP_HAVE_ADDR | NDIV_TCP_HAVE_PORTS));
+	/* the IP header itself cut: nothing known */
+	KTAP_EXPECT(parse_have(14 + 19, &s) == -NDIV_PKT_E_TRUNCATED);
+	KTAP_EXPECT(s.have == 0);
+	/* IPv6 with a Hop-by-Hop header: its bytes are not ports */
+	spec_init(&sp, 6);
+	len = build(&sp);
+	stage[14 + 6] = 0;
+	KTAP_EXPECT(parse_have(len, &s) == -NDIV_PKT_E_EXT_HDR);
+	KTAP_EXPECT(s.have == NDIV_TCP_HAVE_ADDR);
 }
 
 int main(void)
@@ -1189,6 +1244,7 @@ int main(void)
 		KTAP_CASE(reply_vlan_stripped),
 		KTAP_CASE(reply_random),
 		KTAP_CASE(error_names),
+		KTAP_CASE(refused_segments_say_whose),
 	};
 
 	ktap_run(cases, ARRAY_SIZE(cases));

@@ -27,23 +27,23 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#include "../../slhttpd/engine.h"
+#include <linux/ndiv_slhttpd.h>
+
 #include "json.h"
 #include "ndivctl.h"
 #include "sysfs.h"
 
-#define SLH			"slhttpd"
+#define SLH			SLHTTPD_CONFIGFS_DIR
 #define CONFIGFS_DEFAULT	"/sys/kernel/config"
 #define CONFIGFS_MAGIC		0x62656570	/* fs/configfs/mount.c */
 #define OBJ_NAME_MAX		64
 #define STATUS_MIN		200
 #define STATUS_MAX		599
-#define ROTATE_MIN		10
-#define ROTATE_MAX		86400
+#define ROTATE_MIN		SLHTTPD_ROTATE_MIN
+#define ROTATE_MAX		SLHTTPD_ROTATE_MAX
 /* A list attribute (ports, addresses) or argument, with room to spare. */
 #define LIST_LEN		1024
 
-/* The kernel's counter order (slh_counter_names[]), for the output. */
 void slhttpd_usage(FILE *f)
 {
 	fputs("Usage: ndivctl slhttpd show\n", f);
@@ -214,10 +214,10 @@ static bool list_ok(const char *arg, size_t len)
 	       !strstr(arg, ",,");
 }
 
-/* "80,8080" -> "80 8080" in @out: 1 to SLH_MAX_PORTS distinct ports. */
+/* "80,8080" -> "80 8080" in @out: 1 to SLHTTPD_MAX_PORTS distinct ports. */
 static bool ports_ok(const char *arg, char *out, size_t len)
 {
-	unsigned long port, seen[SLH_MAX_PORTS];
+	unsigned long port, seen[SLHTTPD_MAX_PORTS];
 	char buf[LIST_LEN], *save, *tok;
 	int n = 0, i;
 
@@ -227,7 +227,7 @@ static bool ports_ok(const char *arg, char *out, size_t len)
 	out[0] = '\0';
 	for (tok = strtok_r(buf, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		if (n == SLH_MAX_PORTS || !parse_uint(tok, 1, 65535, &port))
+		if (n == SLHTTPD_MAX_PORTS || !parse_uint(tok, 1, 65535, &port))
 			return false;
 		for (i = 0; i < n; i++)
 			if (seen[i] == port)
@@ -241,11 +241,11 @@ static bool ports_ok(const char *arg, char *out, size_t len)
 
 /*
  * "any" -> "\n" (configfs refuses an empty write), "A,B" -> "A B": up to
- * SLH_MAX_ADDRS distinct addresses of each family.
+ * SLHTTPD_MAX_ADDRS distinct addresses of each family.
  */
 static bool addresses_ok(const char *arg, char *out, size_t len)
 {
-	unsigned char a[SLH_MAX_ADDRS * 2][16], bin[16];
+	unsigned char a[SLHTTPD_MAX_ADDRS * 2][16], bin[16];
 	char buf[LIST_LEN], *save, *tok;
 	int n4 = 0, n6 = 0, i, af;
 
@@ -263,16 +263,16 @@ static bool addresses_ok(const char *arg, char *out, size_t len)
 		memset(bin, 0, sizeof(bin));
 		if (inet_pton(af, tok, bin) != 1)
 			return false;
-		if (af == AF_INET6 ? n6++ == SLH_MAX_ADDRS :
-				     n4++ == SLH_MAX_ADDRS)
+		if (af == AF_INET6 ? n6++ == SLHTTPD_MAX_ADDRS :
+				     n4++ == SLHTTPD_MAX_ADDRS)
 			return false;
 		/* IPv4 in a[0..7], IPv6 in a[8..15] */
-		for (i = af == AF_INET6 ? SLH_MAX_ADDRS : 0;
-		     i < (af == AF_INET6 ? SLH_MAX_ADDRS + n6 - 1 : n4 - 1);
+		for (i = af == AF_INET6 ? SLHTTPD_MAX_ADDRS : 0;
+		     i < (af == AF_INET6 ? SLHTTPD_MAX_ADDRS + n6 - 1 : n4 - 1);
 		     i++)
 			if (!memcmp(a[i], bin, 16))
 				return false;
-		memcpy(a[af == AF_INET6 ? SLH_MAX_ADDRS + n6 - 1 : n4 - 1],
+		memcpy(a[af == AF_INET6 ? SLHTTPD_MAX_ADDRS + n6 - 1 : n4 - 1],
 		       bin, 16);
 		snprintf(out + strlen(out), len - strlen(out), "%s%s",
 			 *out ? " " : "", tok);
@@ -444,7 +444,7 @@ static int slh_set(const struct ctx *ctx, int argc, char **argv)
 		return usage_error(SLH, "'set' needs at least one of 'ports', 'invalid', 'rotate', 'addresses' and 'date'");
 	if (ports && !ports_ok(ports, kports, sizeof(kports)))
 		return usage_error(SLH, "ports must be 1 to %d distinct numbers from 1 to 65535 separated by commas, not '%s'",
-				   SLH_MAX_PORTS, ports);
+				   SLHTTPD_MAX_PORTS, ports);
 	if (invalid && strcmp(invalid, "drop") && strcmp(invalid, "rst"))
 		return usage_error(SLH, "invalid must be 'drop' or 'rst', not '%s'",
 				   invalid);
@@ -453,7 +453,7 @@ static int slh_set(const struct ctx *ctx, int argc, char **argv)
 				   ROTATE_MIN, ROTATE_MAX, rotate);
 	if (addrs && !addresses_ok(addrs, kaddrs, sizeof(kaddrs)))
 		return usage_error(SLH, "addresses must be 'any' or up to %d distinct IPv4 and %d distinct IPv6 addresses separated by commas, not '%s'",
-				   SLH_MAX_ADDRS, SLH_MAX_ADDRS, addrs);
+				   SLHTTPD_MAX_ADDRS, SLHTTPD_MAX_ADDRS, addrs);
 	if (date && strcmp(date, "on") && strcmp(date, "off"))
 		return usage_error(SLH, "date must be 'on' or 'off', not '%s'",
 				   date);
@@ -485,32 +485,32 @@ static int obj_args_check(const struct obj_args *a)
 		return usage_error(SLH, "'object add' needs 'path PATH'");
 	if (!a->file)
 		return usage_error(SLH, "'object add' needs 'file FILE'");
-	if (a->path[0] != '/' || strlen(a->path) > SLH_OBJ_PATH_MAX ||
+	if (a->path[0] != '/' || strlen(a->path) > SLHTTPD_OBJ_PATH_MAX ||
 	    !text_ok(a->path, false, "?#"))
 		return usage_error(SLH, "path must start with '/' and be at most %d visible ASCII characters without '?' or '#', not '%s'",
-				   SLH_OBJ_PATH_MAX, a->path);
-	if (a->type && (!*a->type || strlen(a->type) > SLH_OBJ_TYPE_MAX ||
+				   SLHTTPD_OBJ_PATH_MAX, a->path);
+	if (a->type && (!*a->type || strlen(a->type) > SLHTTPD_OBJ_TYPE_MAX ||
 			!text_ok(a->type, true, "")))
 		return usage_error(SLH, "type must be 1 to %d printable ASCII characters, not '%s'",
-				   SLH_OBJ_TYPE_MAX, a->type);
+				   SLHTTPD_OBJ_TYPE_MAX, a->type);
 	if (a->status && !parse_uint(a->status, STATUS_MIN, STATUS_MAX, &v))
 		return usage_error(SLH, "status must be a number from %d to %d, not '%s'",
 				   STATUS_MIN, STATUS_MAX, a->status);
-	if (a->location && (strlen(a->location) > SLH_OBJ_LOCATION_MAX ||
+	if (a->location && (strlen(a->location) > SLHTTPD_OBJ_LOCATION_MAX ||
 			    !text_ok(a->location, false, "")))
 		return usage_error(SLH, "location must be at most %d visible ASCII characters, not '%s'",
-				   SLH_OBJ_LOCATION_MAX, a->location);
+				   SLHTTPD_OBJ_LOCATION_MAX, a->location);
 	return RC_OK;
 }
 
-/* The whole of @file, at most SLH_MAX_BODY bytes; the caller frees *buf. */
+/* The whole of @file, at most SLHTTPD_MAX_BODY bytes; the caller frees *buf. */
 static int body_read(const char *file, char **buf, size_t *len)
 {
 	size_t got = 0;
 	ssize_t n;
 	int fd, err = 0;
 
-	*buf = malloc(SLH_MAX_BODY + 1);
+	*buf = malloc(SLHTTPD_MAX_BODY + 1);
 	if (!*buf)
 		return errno_error(-ENOMEM, "%s", file);
 	fd = open(file, O_RDONLY | O_CLOEXEC);
@@ -518,8 +518,8 @@ static int body_read(const char *file, char **buf, size_t *len)
 		err = -errno;
 		goto out;
 	}
-	while (got <= SLH_MAX_BODY) {
-		n = read(fd, *buf + got, SLH_MAX_BODY + 1 - got);
+	while (got <= SLHTTPD_MAX_BODY) {
+		n = read(fd, *buf + got, SLHTTPD_MAX_BODY + 1 - got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -536,10 +536,10 @@ out:
 		free(*buf);
 		return errno_error(err, "%s: cannot read", file);
 	}
-	if (got > SLH_MAX_BODY) {
+	if (got > SLHTTPD_MAX_BODY) {
 		free(*buf);
 		errmsg("%s: larger than %u bytes, the most an object may have",
-		       file, SLH_MAX_BODY);
+		       file, SLHTTPD_MAX_BODY);
 		return RC_REFUSED;
 	}
 	*len = got;
@@ -734,9 +734,9 @@ static int obj_del(const struct ctx *ctx, int argc, char **argv)
 
 struct obj_info {
 	char name[NAME_MAX + 1];
-	char path[SLH_OBJ_PATH_MAX + 2];
-	char type[SLH_OBJ_TYPE_MAX + 2];
-	char location[SLH_OBJ_LOCATION_MAX + 2];
+	char path[SLHTTPD_OBJ_PATH_MAX + 2];
+	char type[SLHTTPD_OBJ_TYPE_MAX + 2];
+	char location[SLHTTPD_OBJ_LOCATION_MAX + 2];
 	char status[ATTR_LEN];
 	char size[ATTR_LEN];
 	char enable[ATTR_LEN];

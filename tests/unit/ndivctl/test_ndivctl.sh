@@ -18,14 +18,14 @@ if [ $# -ne 1 ] || [ ! -x "$1" ]; then
 fi
 NDIVCTL=$(realpath "$1")
 TOP=$(cd "$(dirname "$0")/../../.." && pwd)
-# slhttpd's limits, which ndivctl takes from the engine's header too
+# slhttpd's limits, which ndivctl and the module share through this header
 slh_limit() {
 	sed -n "s/^#define $1[[:space:]]*\([0-9]*\)$/\1/p" \
-		"$TOP/slhttpd/engine.h"
+		"$TOP/ndiv/include/uapi/linux/ndiv_slhttpd.h"
 }
-PATH_MAX=$(slh_limit SLH_OBJ_PATH_MAX)
-TYPE_MAX=$(slh_limit SLH_OBJ_TYPE_MAX)
-LOC_MAX=$(slh_limit SLH_OBJ_LOCATION_MAX)
+PATH_MAX=$(slh_limit SLHTTPD_OBJ_PATH_MAX)
+TYPE_MAX=$(slh_limit SLHTTPD_OBJ_TYPE_MAX)
+LOC_MAX=$(slh_limit SLHTTPD_OBJ_LOCATION_MAX)
 PY=/usr/bin/python3
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
