@@ -55,7 +55,7 @@ suite_fuzz() {
 }
 
 suite_style() {
-	"$top/tools/checkpatch.sh"
+	"$top/tools/build/checkpatch.sh"
 }
 
 suite_intree() {

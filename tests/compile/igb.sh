@@ -7,13 +7,14 @@
 # In a fresh work directory: checks patches/DRV/*.patch against a pristine
 # copy of the driver from /usr/src/linux-source-6.12.tar.xz (patch -p1
 # --dry-run, git apply --check, the diffstat against the hunks), builds
-# the driver with tools/build-driver.sh (the glue's Kbuild has -Werror; any
-# warning, modpost's included, fails the build test) against the headers
-# of $KVER, default the version tools/deps.sh prints, as the Makefile does,
-# and inspects the module: vermagic, the dependency on ndiv, the hook's
-# symbols in the RX path and the ndiv counters in the ethtool code. The
-# tree's build/ is not touched; ndiv's Module.symvers ("make modules") is
-# read from the top of the tree. Exits non-zero if a test failed.
+# the driver with tools/build/build-driver.sh (the glue's Kbuild has
+# -Werror; any warning, modpost's included, fails the build test) against
+# the headers of $KVER, default the version tools/build/deps.sh prints, as
+# the Makefile does, and inspects the module: vermagic, the dependency on
+# ndiv, the hook's symbols in the RX path and the ndiv counters in the
+# ethtool code. The tree's build/ is not touched; ndiv's Module.symvers
+# ("make modules") is read from the top of the tree. Exits non-zero if a
+# test failed.
 set -u
 
 drv=${1:-igb}
@@ -61,7 +62,7 @@ if [ -z "$patches" ] || [ -z "$path" ]; then
 fi
 if [ ! -f "$tarball" ]; then
 	notok "unpack $path"
-	echo "# no $tarball: install linux-source-6.12 (tools/deps.sh)"
+	echo "# no $tarball: install linux-source-6.12 (tools/build/deps.sh)"
 	skip_rest "no kernel source"
 	exit 1
 fi
@@ -72,9 +73,9 @@ trap 'exit 1' HUP INT TERM
 
 # The pieces build-driver.sh reads, laid out as in the tree, so that it
 # unpacks and builds under $work/build.
-mkdir -p "$work/tools" "$work/drivers" "$work/patches" "$work/ndiv" \
+mkdir -p "$work/tools/build" "$work/drivers" "$work/patches" "$work/ndiv" \
 	"$work/build/src"
-cp "$top/tools/build-driver.sh" "$work/tools/"
+cp "$top/tools/build/build-driver.sh" "$work/tools/build/"
 cp -r "$top/drivers/$drv" "$work/drivers/"
 cp -r "$top/patches/$drv" "$work/patches/"
 cp -r "$top/ndiv/include" "$work/ndiv/"
@@ -130,27 +131,27 @@ done
 result "patch diffstat matches its hunks; From and Signed-off-by" "$msg"
 
 # 4. The build, as "make drivers" runs it, without a warning.
-kver=${KVER:-$("$top/tools/deps.sh" --print-kver 2> /dev/null | tail -n 1)}
+kver=${KVER:-$("$top/tools/build/deps.sh" --print-kver 2> /dev/null | tail -n 1)}
 if [ -z "$kver" ] || [ ! -d "/lib/modules/$kver/build" ]; then
 	notok "build against the headers of ${kver:-?}"
-	echo "# no /lib/modules/${kver:-?}/build: install the headers (tools/deps.sh)"
+	echo "# no /lib/modules/${kver:-?}/build: install the headers (tools/build/deps.sh)"
 	skip_rest "no kernel headers"
 	exit 1
 fi
 msg=
 if ! grep -q '__ndiv_port_register' "$work/Module.symvers" 2> /dev/null; then
 	msg="no Module.symvers with ndiv's exports at the top of the tree: run make modules first"
-elif ! MAKEFLAGS="-j$(nproc)" "$work/tools/build-driver.sh" "$drv" "$kver" \
+elif ! MAKEFLAGS="-j$(nproc)" "$work/tools/build/build-driver.sh" "$drv" "$kver" \
 	> "$work/build.log" 2>&1; then
 	msg=$(tail -n 30 "$work/build.log")
-	[ -n "$msg" ] || msg="tools/build-driver.sh failed"
+	[ -n "$msg" ] || msg="tools/build/build-driver.sh failed"
 elif grep -qi 'warning' "$work/build.log"; then
 	msg=$(grep -i 'warning' "$work/build.log" | head -n 20)
 fi
 ko=$work/build/modules/$drv.ko
 mod=$work/build/drivers/$drv/mod
 [ -n "$msg" ] || [ -f "$ko" ] || msg="no $drv.ko produced"
-result "tools/build-driver.sh $drv $kver builds without warnings" "$msg"
+result "tools/build/build-driver.sh $drv $kver builds without warnings" "$msg"
 if [ -n "$msg" ]; then
 	skip_rest "no module"
 	exit 1

@@ -4,11 +4,12 @@
 # mvneta.sh - the ndiv hook for mvneta (Marvell Armada), which has no QEMU
 # model and no x86 build: its patch applies to the pristine 6.12 driver,
 # and ndiv's core and the patched driver cross-compile for arm64 and arm
-# (tools/build-cross.sh: -Werror, no warnings, modpost resolving every
-# symbol) into modules for the right machine that use ndiv. KTAP.
+# (tools/build/build-cross.sh: -Werror, no warnings, modpost resolving
+# every symbol) into modules for the right machine that use ndiv. KTAP.
 #
-# The kernel trees are cached under build/cross/ (see tools/build-cross.sh):
-# about two minutes the first time, then the builds only.
+# The kernel trees are cached under build/cross/ (see
+# tools/build/build-cross.sh): about two minutes the first time, then the
+# builds only.
 set -u
 # The make runs below must not inherit "make check"'s flags (-j, -k).
 unset MAKEFLAGS MFLAGS MAKELEVEL
@@ -54,7 +55,7 @@ paths=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$top/drivers/$drv/sources")
 
 # 1-2. The patch applies to the pristine driver: patch and git apply.
 t0=$(date +%s)
-if ! src=$("$top/tools/build-cross.sh" --src 2> "$scratch/src.log"); then
+if ! src=$("$top/tools/build/build-cross.sh" --src 2> "$scratch/src.log"); then
 	sed 's/^/# /' "$scratch/src.log"
 	notok "$drv: patch applies with patch -p1 --fuzz=0 --dry-run"
 	notok "$drv: patch applies with git apply --check"
@@ -141,7 +142,7 @@ $arch: $drv.ko depends on ndiv
 $arch: $drv.ko references __ndiv_port_register"
 	if ! command -v "$cc" > /dev/null; then
 		while read -r d; do
-			skip "$d" "no $cc (tools/deps.sh)"
+			skip "$d" "no $cc (tools/build/deps.sh)"
 		done <<-EOF
 		$descs
 		EOF
@@ -150,7 +151,7 @@ $arch: $drv.ko references __ndiv_port_register"
 
 	out=$top/build/cross/$arch
 	t0=$(date +%s)
-	if "$top/tools/build-cross.sh" --prepare "$arch" > "$scratch/prep.log" 2>&1; then
+	if "$top/tools/build/build-cross.sh" --prepare "$arch" > "$scratch/prep.log" 2>&1; then
 		echo "# $arch kernel tree prepared (cached under build/cross): $(($(date +%s) - t0))s"
 		ok "$arch: kernel tree unpacked and prepared (modules_prepare)"
 	else
@@ -165,7 +166,7 @@ $arch: $drv.ko references __ndiv_port_register"
 	fi
 
 	t0=$(date +%s)
-	"$top/tools/build-cross.sh" "$arch" > "$scratch/build.log" 2>&1
+	"$top/tools/build/build-cross.sh" "$arch" > "$scratch/build.log" 2>&1
 	rc=$?
 	echo "# builds: $(($(date +%s) - t0))s"
 	log=$out/build.log
@@ -184,7 +185,7 @@ $arch: $drv.ko references __ndiv_port_register"
 	if [ "$rc" -ne 0 ] || [ ! -f "$ko" ]; then
 		msg=$(grep -E 'error|ERROR|FAILED|build-cross:' \
 			"$scratch/build.log" | sort -u | head -n 20)
-		[ -n "$msg" ] || msg="tools/build-cross.sh $arch: exit status $rc"
+		[ -n "$msg" ] || msg="tools/build/build-cross.sh $arch: exit status $rc"
 	fi
 	[ -z "$warn" ] || msg="$msg${msg:+
 }$warn"

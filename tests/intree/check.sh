@@ -6,7 +6,7 @@
 # Unpacks from /usr/src/linux-source-6.12.tar.xz only what patches/series
 # and the drivers touch (cached under build/intree/, keyed by the
 # tarball's mtime), applies the series (patch --dry-run, git apply
-# --check, patch) to a scratch copy, runs tools/intree.sh and checks that
+# --check, patch) to a scratch copy, runs tools/build/intree.sh and checks that
 # Kconfig and the Makefiles agree. Then dkms.conf against the modules the
 # build produces, and the refusal of kernels other than 6.12.x. No kernel
 # is compiled here: that is "make kernel".
@@ -100,7 +100,7 @@ ancestors() {
 list=$(paths | ancestors | sort -u)
 if [ ! -f "$tarball" ]; then
 	notok "unpack $kv (cached)"
-	echo "# no $tarball: install linux-source-6.12 (tools/deps.sh)"
+	echo "# no $tarball: install linux-source-6.12 (tools/build/deps.sh)"
 	skip_rest 20 "in-tree" "no kernel source"
 	exit 0
 fi
@@ -164,19 +164,19 @@ for p in $(patches); do
 done
 result "series applies with patch -p1" "$msg"
 
-# 6. tools/intree.sh on a pristine tree and on the patched one (it skips
+# 6. tools/build/intree.sh on a pristine tree and on the patched one (it skips
 # applied patches): same result; 7. a second run changes nothing.
 msg=
-out=$("$top/tools/intree.sh" "$b" 2>&1) || msg="pristine: $out"
-out=$("$top/tools/intree.sh" "$a" 2>&1) || msg="$msg${msg:+
+out=$("$top/tools/build/intree.sh" "$b" 2>&1) || msg="pristine: $out"
+out=$("$top/tools/build/intree.sh" "$a" 2>&1) || msg="$msg${msg:+
 }patched: $out"
 [ -n "$msg" ] || msg=$(diff -r "$a" "$b" 2>&1 | head -n 20)
-result "tools/intree.sh on a pristine and on a patched tree" "$msg"
+result "tools/build/intree.sh on a pristine and on a patched tree" "$msg"
 
 cp -r "$b" "$scratch/c"
-msg=$("$top/tools/intree.sh" "$b" 2>&1) &&
+msg=$("$top/tools/build/intree.sh" "$b" 2>&1) &&
 	msg=$(diff -r "$scratch/c" "$b" 2>&1 | head -n 20)
-result "tools/intree.sh is idempotent" "$msg"
+result "tools/build/intree.sh is idempotent" "$msg"
 kt=$b
 nd=$kt/net/ndiv
 
@@ -226,7 +226,7 @@ for m in $mods; do
 done
 result "every object in net/ndiv/Makefile has a source" "$msg"
 
-# The hooked drivers, as tools/intree.sh sees them: "drv dir SYM", dir the
+# The hooked drivers, as tools/build/intree.sh sees them: "drv dir SYM", dir the
 # directory of the first path of drivers/<drv>/sources, SYM from its
 # "obj-$(CONFIG_SYM) += drv.o".
 hooked=$(for sf in "$top"/drivers/*/sources; do
@@ -434,9 +434,9 @@ result "6.12.x kernels are accepted" "$msg"
 
 # 20. The new scripts are shellcheck-clean.
 if command -v shellcheck > /dev/null; then
-	msg=$(cd "$top" && shellcheck tools/intree.sh tests/intree/check.sh \
+	msg=$(cd "$top" && shellcheck tools/build/intree.sh tests/intree/check.sh \
 		dkms.conf 2>&1)
-	result "shellcheck tools/intree.sh tests/intree/check.sh dkms.conf" "$msg"
+	result "shellcheck tools/build/intree.sh tests/intree/check.sh dkms.conf" "$msg"
 else
 	ok "shellcheck # SKIP no shellcheck"
 fi

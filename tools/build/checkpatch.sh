@@ -5,7 +5,7 @@
 # linux-source-6.12) on ndiv's C sources and driver patches; KTAP output.
 set -u
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 src=$top/build/src
 cp=$src/linux-source-6.12/scripts/checkpatch.pl
 if [ ! -f "$cp" ]; then
