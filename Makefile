@@ -9,7 +9,7 @@
 #   make kernel     in-tree build: ndiv and the hooked drivers in build/kernel
 #   make cross      cross-build the core and the ARM drivers (mvneta)
 #
-# Debian packages the build needs are installed by tools/deps.sh.
+# Debian packages the build needs are installed by tools/build/deps.sh.
 
 TOP := $(CURDIR)
 BUILD := $(TOP)/build
@@ -29,12 +29,12 @@ help:
 
 # The kernel version comes from the installed linux-source-6.12; deps.sh
 # installs what is missing and prints it.
-$(BUILD)/kver: tools/deps.sh
+$(BUILD)/kver: tools/build/deps.sh
 	@mkdir -p $(BUILD)
-	@tools/deps.sh --print-kver | tail -n 1 > $@.tmp && mv $@.tmp $@
+	@tools/build/deps.sh --print-kver | tail -n 1 > $@.tmp && mv $@.tmp $@
 
 deps: $(BUILD)/kver
-	@tools/deps.sh
+	@tools/build/deps.sh
 
 # Linux 6.12.x only: the driver patches and sources are 6.12's. A KVER
 # given on the command line (DKMS: KVER=$${kernelver}) is used as is.
@@ -56,16 +56,16 @@ drivers: $(patsubst %,$(BUILD)/drivers/%.stamp,$(DRIVERS))
 $(BUILD)/drivers/%.stamp: drivers/%/* patches/%/* ndiv/include/*/*.h \
 		Module.symvers | modules
 	@echo "  DRIVER  $*"
-	@tools/build-driver.sh $* $(KVER)
+	@tools/build/build-driver.sh $* $(KVER)
 	@touch $@
 
 # Drivers of other architectures (drivers/<drv>/arch lists them) and the
-# core, cross-built against linux-source-6.12 by tools/build-cross.sh into
+# core, cross-built against linux-source-6.12 by tools/build/build-cross.sh into
 # build/cross/<arch>/modules: build checks, not modules for this machine.
 .PHONY: cross
 cross:
 	@for a in $$(sed 's/#.*//' drivers/*/arch | tr -s ' \t' '\n' | \
-		sort -u); do tools/build-cross.sh $$a || exit 1; done
+		sort -u); do tools/build/build-cross.sh $$a || exit 1; done
 
 tools: kver-check $(BUILD)/kver
 	@mkdir -p $(BUILD)/bin
@@ -81,7 +81,7 @@ demo: all
 	@tools/demo.sh
 
 checkpatch: $(BUILD)/kver
-	@tools/checkpatch.sh
+	@tools/build/checkpatch.sh
 
 install: all
 	install -d $(DESTDIR)/lib/modules/$(KVER)/updates/ndiv
@@ -98,7 +98,7 @@ Module.symvers: | modules
 
 # In-tree build (Documentation/kernel-builders.rst): the whole
 # linux-source-6.12 under build/kernel, patches/series applied and ndiv put
-# in by tools/intree.sh, the Debian config of KVER (or its headers') with
+# in by tools/build/intree.sh, the Debian config of KVER (or its headers') with
 # ndiv and the hooked x86 drivers as modules; builds those objects only
 # (mvneta, an ARM driver, is cross-built by the compile suite instead).
 KSRC := $(BUILD)/kernel/linux-source-6.12
@@ -115,7 +115,7 @@ kernel: kver-check $(KVER_FILE)
 		tar -xf $(KSRC_TAR) -C $(BUILD)/kernel; \
 		touch $(KSRC)/.ndiv-unpacked; fi; \
 	echo "$$sum" > $(KSRC)/.ndiv-patches
-	@tools/intree.sh $(KSRC)
+	@tools/build/intree.sh $(KSRC)
 	@cfg=/boot/config-$(KVER); [ -f $$cfg ] || \
 		cfg=/lib/modules/$(KVER)/build/.config; \
 	echo "  CONFIG  $$cfg + CONFIG_NDIV=m"; cp $$cfg $(KSRC)/.config

@@ -14,6 +14,8 @@
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tests/lib/ktap.sh
+. "$top/tests/lib/ktap.sh"
 out=$top/build/tests
 mkdir -p "$out"
 suites=${*:-unit fuzz style intree compile lab}
@@ -21,7 +23,8 @@ fuzz_seconds=${NDIV_FUZZ_SECONDS:-20}
 
 suite_unit() {
 	make -s -C "$top/tests/unit" O="$out/unit" all || {
-		echo "not ok 1 unit tests build"
+		ktap_plan 1
+		ktap_not_ok "unit tests build"
 		return
 	}
 	for t in "$out"/unit/test_*; do
@@ -32,13 +35,13 @@ suite_unit() {
 
 suite_fuzz() {
 	if ! make -s -C "$top/tests/unit" O="$out/unit" fuzzers; then
-		echo "not ok 1 fuzzers build"
+		ktap_plan 1
+		ktap_not_ok "fuzzers build"
 		return
 	fi
-	echo "KTAP version 1"
-	n=0
+	# shellcheck disable=SC2012 # names without spaces
+	ktap_plan "$(ls "$out"/unit/fuzz_* | wc -l)"
 	for f in "$out"/unit/fuzz_*; do
-		n=$((n + 1))
 		name=$(basename "$f")
 		mkdir -p "$out/corpus/$name"
 		# seeds in the tree (valid frames the fuzzer cannot invent):
@@ -49,16 +52,17 @@ suite_fuzz() {
 		done
 		if "$f" -max_total_time="$fuzz_seconds" "$out/corpus/$name" \
 			${seeds:+"$seeds"} > "$out/$name.log" 2>&1; then
-			echo "ok $n $name ${fuzz_seconds}s"
+			ktap_ok "$name ${fuzz_seconds}s"
 		else
-			tail -n 30 "$out/$name.log" | sed 's/^/# /'
-			echo "not ok $n $name"
+			ktap_diag "$(tail -n 30 "$out/$name.log")"
+			ktap_not_ok "$name"
 		fi
 	done
+	ktap_finish
 }
 
 suite_style() {
-	"$top/tools/checkpatch.sh"
+	"$top/tools/build/checkpatch.sh"
 }
 
 suite_intree() {

@@ -7,62 +7,38 @@
 # In a fresh work directory: checks patches/DRV/*.patch against a pristine
 # copy of the driver from /usr/src/linux-source-6.12.tar.xz (patch -p1
 # --dry-run, git apply --check, the diffstat against the hunks), builds
-# the driver with tools/build-driver.sh (the glue's Kbuild has -Werror; any
-# warning, modpost's included, fails the build test) against the headers
-# of $KVER, default the version tools/deps.sh prints, as the Makefile does,
-# and inspects the module: vermagic, the dependency on ndiv, the hook's
-# symbols in the RX path and the ndiv counters in the ethtool code. The
-# tree's build/ is not touched; ndiv's Module.symvers ("make modules") is
-# read from the top of the tree. Exits non-zero if a test failed.
+# the driver with tools/build/build-driver.sh (the glue's Kbuild has
+# -Werror; any warning, modpost's included, fails the build test) against
+# the headers of $KVER, default the version tools/build/deps.sh prints, as
+# the Makefile does, and inspects the module: vermagic, the dependency on
+# ndiv, the hook's symbols in the RX path and the ndiv counters in the
+# ethtool code. The tree's build/ is not touched; ndiv's Module.symvers
+# ("make modules") is read from the top of the tree. Exits non-zero if a
+# test failed.
 set -u
 
 drv=${1:-igb}
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lib/ktap.sh
+. "$top/tests/lib/ktap.sh"
 tarball=/usr/src/linux-source-6.12.tar.xz
 kv=linux-source-6.12
-ntests=8
 
-echo "KTAP version 1"
-echo "1..$ntests"
-n=0
-failed=0
-ok() {
-	n=$((n + 1))
-	echo "ok $n $drv: $*"
-}
-notok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n $drv: $*"
-}
-# result DESC MSG: ok when MSG is empty, else "not ok" with MSG as diagnostic
-result() {
-	if [ -z "$2" ]; then
-		ok "$1"
-	else
-		printf '%s\n' "$2" | sed 's/^/# /'
-		notok "$1"
-	fi
-}
-# skip_rest REASON: the remaining tests cannot run
-skip_rest() {
-	while [ "$n" -lt "$ntests" ]; do
-		n=$((n + 1))
-		echo "ok $n $drv: not run # SKIP $1"
-	done
-}
+ktap_plan 8
 
 patches=$(ls "$top"/patches/"$drv"/*.patch 2> /dev/null)
 path=$(sed -n '/./{p;q;}' "$top/drivers/$drv/sources" 2> /dev/null)
 if [ -z "$patches" ] || [ -z "$path" ]; then
-	notok "drivers/$drv/sources and patches/$drv/*.patch exist"
-	skip_rest "nothing to test"
+	ktap_not_ok "$drv: drivers/$drv/sources and patches/$drv/*.patch exist"
+	ktap_skip_rest "$drv: not run" "nothing to test"
+	ktap_finish
 	exit 1
 fi
 if [ ! -f "$tarball" ]; then
-	notok "unpack $path"
-	echo "# no $tarball: install linux-source-6.12 (tools/deps.sh)"
-	skip_rest "no kernel source"
+	ktap_not_ok "$drv: unpack $path"
+	ktap_diag "no $tarball: install linux-source-6.12 (tools/build/deps.sh)"
+	ktap_skip_rest "$drv: not run" "no kernel source"
+	ktap_finish
 	exit 1
 fi
 
@@ -72,9 +48,9 @@ trap 'exit 1' HUP INT TERM
 
 # The pieces build-driver.sh reads, laid out as in the tree, so that it
 # unpacks and builds under $work/build.
-mkdir -p "$work/tools" "$work/drivers" "$work/patches" "$work/ndiv" \
+mkdir -p "$work/tools/build" "$work/drivers" "$work/patches" "$work/ndiv" \
 	"$work/build/src"
-cp "$top/tools/build-driver.sh" "$work/tools/"
+cp "$top/tools/build/build-driver.sh" "$work/tools/build/"
 cp -r "$top/drivers/$drv" "$work/drivers/"
 cp -r "$top/patches/$drv" "$work/patches/"
 cp -r "$top/ndiv/include" "$work/ndiv/"
@@ -94,7 +70,7 @@ for p in $patches; do
 		msg="$msg${msg:+
 }$(basename "$p"): $out"
 done
-result "patch applies with patch -p1 --dry-run" "$msg"
+ktap_result "$drv: patch applies with patch -p1 --dry-run" "$msg"
 
 msg=
 if command -v git > /dev/null; then
@@ -104,9 +80,9 @@ if command -v git > /dev/null; then
 			msg="$msg${msg:+
 }$(basename "$p"): $out"
 	done
-	result "patch applies with git apply --check" "$msg"
+	ktap_result "$drv: patch applies with git apply --check" "$msg"
 else
-	ok "patch applies with git apply --check # SKIP no git"
+	ktap_skip "$drv: patch applies with git apply --check" "no git"
 fi
 
 # 3. Each patch's diffstat summary agrees with its hunks, and it is ours.
@@ -127,32 +103,36 @@ for p in $patches; do
 		msg="$msg${msg:+
 }$b: no From:/Signed-off-by: ndiv developers <dev@ndiv.invalid>"
 done
-result "patch diffstat matches its hunks; From and Signed-off-by" "$msg"
+ktap_result "$drv: patch diffstat matches its hunks; From and Signed-off-by" \
+	"$msg"
 
 # 4. The build, as "make drivers" runs it, without a warning.
-kver=${KVER:-$("$top/tools/deps.sh" --print-kver 2> /dev/null | tail -n 1)}
+kver=${KVER:-$("$top/tools/build/deps.sh" --print-kver 2> /dev/null | tail -n 1)}
 if [ -z "$kver" ] || [ ! -d "/lib/modules/$kver/build" ]; then
-	notok "build against the headers of ${kver:-?}"
-	echo "# no /lib/modules/${kver:-?}/build: install the headers (tools/deps.sh)"
-	skip_rest "no kernel headers"
+	ktap_not_ok "$drv: build against the headers of ${kver:-?}"
+	ktap_diag "no /lib/modules/${kver:-?}/build: install the headers (tools/build/deps.sh)"
+	ktap_skip_rest "$drv: not run" "no kernel headers"
+	ktap_finish
 	exit 1
 fi
 msg=
 if ! grep -q '__ndiv_port_register' "$work/Module.symvers" 2> /dev/null; then
 	msg="no Module.symvers with ndiv's exports at the top of the tree: run make modules first"
-elif ! MAKEFLAGS="-j$(nproc)" "$work/tools/build-driver.sh" "$drv" "$kver" \
+elif ! MAKEFLAGS="-j$(nproc)" "$work/tools/build/build-driver.sh" "$drv" "$kver" \
 	> "$work/build.log" 2>&1; then
 	msg=$(tail -n 30 "$work/build.log")
-	[ -n "$msg" ] || msg="tools/build-driver.sh failed"
+	[ -n "$msg" ] || msg="tools/build/build-driver.sh failed"
 elif grep -qi 'warning' "$work/build.log"; then
 	msg=$(grep -i 'warning' "$work/build.log" | head -n 20)
 fi
 ko=$work/build/modules/$drv.ko
 mod=$work/build/drivers/$drv/mod
 [ -n "$msg" ] || [ -f "$ko" ] || msg="no $drv.ko produced"
-result "tools/build-driver.sh $drv $kver builds without warnings" "$msg"
+ktap_result "$drv: tools/build/build-driver.sh $drv $kver builds without warnings" \
+	"$msg"
 if [ -n "$msg" ]; then
-	skip_rest "no module"
+	ktap_skip_rest "$drv: not run" "no module"
+	ktap_finish
 	exit 1
 fi
 
@@ -175,22 +155,25 @@ case "$vm" in
 "$kver "*) msg= ;;
 *) msg="vermagic '$vm', want $kver" ;;
 esac
-result "vermagic is $kver" "$msg"
+ktap_result "$drv: vermagic is $kver" "$msg"
 
 # 6. It needs ndiv, and registers its port with it.
 msg=$(needs "$ko" __ndiv_port_register ndiv_port_unregister)
 modinfo -F depends "$ko" | tr ',' '\n' | grep -qx ndiv ||
 	msg="$msg${msg:+
 }depends: $(modinfo -F depends "$ko"): no ndiv"
-result "depends on ndiv, calls __ndiv_port_register and ndiv_port_unregister" "$msg"
+ktap_result "$drv: depends on ndiv, calls __ndiv_port_register and ndiv_port_unregister" \
+	"$msg"
 
 # 7. The RX hook and the registration are in the driver's main file.
 msg=$(needs "$mod/${drv}_main.o" "${drv}_ndiv_rx" "${drv}_ndiv_register" \
 	ndiv_port_unregister)
-result "${drv}_main.o calls ${drv}_ndiv_rx, ${drv}_ndiv_register, ndiv_port_unregister" "$msg"
+ktap_result "$drv: ${drv}_main.o calls ${drv}_ndiv_rx, ${drv}_ndiv_register, ndiv_port_unregister" \
+	"$msg"
 
 # 8. ethtool -S: count, strings and values come from ndiv too.
 msg=$(needs "$mod/${drv}_ethtool.o" ndiv_ethtool_sset_count \
 	ndiv_ethtool_strings ndiv_ethtool_stats)
-result "${drv}_ethtool.o calls ndiv_ethtool_sset_count/strings/stats" "$msg"
-[ "$failed" -eq 0 ]
+ktap_result "$drv: ${drv}_ethtool.o calls ndiv_ethtool_sset_count/strings/stats" \
+	"$msg"
+ktap_finish

@@ -4,45 +4,24 @@
 # mvneta.sh - the ndiv hook for mvneta (Marvell Armada), which has no QEMU
 # model and no x86 build: its patch applies to the pristine 6.12 driver,
 # and ndiv's core and the patched driver cross-compile for arm64 and arm
-# (tools/build-cross.sh: -Werror, no warnings, modpost resolving every
-# symbol) into modules for the right machine that use ndiv. KTAP.
+# (tools/build/build-cross.sh: -Werror, no warnings, modpost resolving
+# every symbol) into modules for the right machine that use ndiv. KTAP.
 #
-# The kernel trees are cached under build/cross/ (see tools/build-cross.sh):
-# about two minutes the first time, then the builds only.
+# The kernel trees are cached under build/cross/ (see
+# tools/build/build-cross.sh): about two minutes the first time, then the
+# builds only.
 set -u
 # The make runs below must not inherit "make check"'s flags (-j, -k).
 unset MAKEFLAGS MFLAGS MAKELEVEL
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lib/ktap.sh
+. "$top/tests/lib/ktap.sh"
 drv=mvneta
 # The architectures drivers/mvneta/arch lists (arm64 arm).
 arches=$(sed 's/#.*//' "$top/drivers/$drv/arch" | tr -s ' \t\n' ' ')
-ntests=$((3 + 6 * $(echo "$arches" | wc -w)))
 
-echo "KTAP version 1"
-echo "1..$ntests"
-n=0
-ok() {
-	n=$((n + 1))
-	echo "ok $n $*"
-}
-notok() {
-	n=$((n + 1))
-	echo "not ok $n $*"
-}
-# result DESC MSG: ok when MSG is empty, else "not ok" with MSG as diagnostic
-result() {
-	if [ -z "$2" ]; then
-		ok "$1"
-	else
-		printf '%s\n' "$2" | sed 's/^/# /'
-		notok "$1"
-	fi
-}
-skip() {
-	n=$((n + 1))
-	echo "ok $n $1 # SKIP $2"
-}
+ktap_plan "$((3 + 6 * $(echo "$arches" | wc -w)))"
 
 mkdir -p "$top/build/cross"
 scratch=$(mktemp -d "$top/build/cross/test-$drv.XXXXXX")
@@ -54,12 +33,12 @@ paths=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$top/drivers/$drv/sources")
 
 # 1-2. The patch applies to the pristine driver: patch and git apply.
 t0=$(date +%s)
-if ! src=$("$top/tools/build-cross.sh" --src 2> "$scratch/src.log"); then
-	sed 's/^/# /' "$scratch/src.log"
-	notok "$drv: patch applies with patch -p1 --fuzz=0 --dry-run"
-	notok "$drv: patch applies with git apply --check"
+if ! src=$("$top/tools/build/build-cross.sh" --src 2> "$scratch/src.log"); then
+	ktap_diag "$(cat "$scratch/src.log")"
+	ktap_not_ok "$drv: patch applies with patch -p1 --fuzz=0 --dry-run"
+	ktap_not_ok "$drv: patch applies with git apply --check"
 else
-	echo "# kernel source unpacked (cached under build/cross): $(($(date +%s) - t0))s"
+	ktap_diag "kernel source unpacked (cached under build/cross): $(($(date +%s) - t0))s"
 	pristine=$scratch/pristine
 	mkdir -p "$pristine"
 	for p in $paths; do
@@ -72,7 +51,7 @@ else
 			msg="$msg${msg:+
 }$(basename "$p"): $out"
 	done
-	result "$drv: patch applies with patch -p1 --fuzz=0 --dry-run" "$msg"
+	ktap_result "$drv: patch applies with patch -p1 --fuzz=0 --dry-run" "$msg"
 
 	msg=
 	[ -n "$patches" ] || msg="no patches/$drv/*.patch"
@@ -82,7 +61,7 @@ else
 			git apply --check -p1 "$p" 2>&1) || msg="$msg${msg:+
 }$(basename "$p"): $out"
 	done
-	result "$drv: patch applies with git apply --check" "$msg"
+	ktap_result "$drv: patch applies with git apply --check" "$msg"
 fi
 
 # 3. The patch changes only the driver's sources, and its diffstat
@@ -112,7 +91,7 @@ for p in $patches; do
 	[ "$stat" = "$num" ] || msg="$msg${msg:+
 }$b: diffstat says '$stat', the diff has '$num'"
 done
-result "$drv: patch changes only drivers/$drv/sources; diffstat agrees" "$msg"
+ktap_result "$drv: patch changes only drivers/$drv/sources; diffstat agrees" "$msg"
 
 # 4-15. Per architecture: the kernel tree, the core, the driver, the .ko.
 for arch in $arches; do
@@ -141,7 +120,7 @@ $arch: $drv.ko depends on ndiv
 $arch: $drv.ko references __ndiv_port_register"
 	if ! command -v "$cc" > /dev/null; then
 		while read -r d; do
-			skip "$d" "no $cc (tools/deps.sh)"
+			ktap_skip "$d" "no $cc (tools/build/deps.sh)"
 		done <<-EOF
 		$descs
 		EOF
@@ -150,14 +129,14 @@ $arch: $drv.ko references __ndiv_port_register"
 
 	out=$top/build/cross/$arch
 	t0=$(date +%s)
-	if "$top/tools/build-cross.sh" --prepare "$arch" > "$scratch/prep.log" 2>&1; then
-		echo "# $arch kernel tree prepared (cached under build/cross): $(($(date +%s) - t0))s"
-		ok "$arch: kernel tree unpacked and prepared (modules_prepare)"
+	if "$top/tools/build/build-cross.sh" --prepare "$arch" > "$scratch/prep.log" 2>&1; then
+		ktap_diag "$arch kernel tree prepared (cached under build/cross): $(($(date +%s) - t0))s"
+		ktap_ok "$arch: kernel tree unpacked and prepared (modules_prepare)"
 	else
-		tail -n 20 "$scratch/prep.log" | sed 's/^/# /'
-		notok "$arch: kernel tree unpacked and prepared (modules_prepare)"
+		ktap_diag "$(tail -n 20 "$scratch/prep.log")"
+		ktap_not_ok "$arch: kernel tree unpacked and prepared (modules_prepare)"
 		while read -r d; do
-			notok "$d"
+			ktap_not_ok "$d"
 		done <<-EOF
 		$(echo "$descs" | sed 1d)
 		EOF
@@ -165,9 +144,9 @@ $arch: $drv.ko references __ndiv_port_register"
 	fi
 
 	t0=$(date +%s)
-	"$top/tools/build-cross.sh" "$arch" > "$scratch/build.log" 2>&1
+	"$top/tools/build/build-cross.sh" "$arch" > "$scratch/build.log" 2>&1
 	rc=$?
-	echo "# builds: $(($(date +%s) - t0))s"
+	ktap_diag "builds: $(($(date +%s) - t0))s"
 	log=$out/build.log
 	warn=$(grep -E 'warning:|WARNING:' "$log" 2> /dev/null)
 
@@ -177,23 +156,23 @@ $arch: $drv.ko references __ndiv_port_register"
 		head -n 20)
 	[ -z "$warn" ] || msg="$msg${msg:+
 }$warn"
-	result "$arch: ndiv core builds, -Werror, no warnings" "$msg"
+	ktap_result "$arch: ndiv core builds, -Werror, no warnings" "$msg"
 
 	ko=$out/modules/$drv.ko
 	msg=
 	if [ "$rc" -ne 0 ] || [ ! -f "$ko" ]; then
 		msg=$(grep -E 'error|ERROR|FAILED|build-cross:' \
 			"$scratch/build.log" | sort -u | head -n 20)
-		[ -n "$msg" ] || msg="tools/build-cross.sh $arch: exit status $rc"
+		[ -n "$msg" ] || msg="tools/build/build-cross.sh $arch: exit status $rc"
 	fi
 	[ -z "$warn" ] || msg="$msg${msg:+
 }$warn"
-	result "$arch: $drv builds, -Werror, no warnings, modpost resolves every symbol" "$msg"
+	ktap_result "$arch: $drv builds, -Werror, no warnings, modpost resolves every symbol" "$msg"
 
 	if [ ! -f "$ko" ]; then
-		notok "$arch: $drv.ko is an $class relocatable for $machine"
-		notok "$arch: $drv.ko depends on ndiv"
-		notok "$arch: $drv.ko references __ndiv_port_register"
+		ktap_not_ok "$arch: $drv.ko is an $class relocatable for $machine"
+		ktap_not_ok "$arch: $drv.ko depends on ndiv"
+		ktap_not_ok "$arch: $drv.ko references __ndiv_port_register"
 		continue
 	fi
 
@@ -207,18 +186,17 @@ $arch: $drv.ko references __ndiv_port_register"
 	echo "$hdr" | grep -qE '^ *Type: *REL ' ||
 		msg="$msg${msg:+
 }$(echo "$hdr" | grep Type:)"
-	result "$arch: $drv.ko is an $class relocatable for $machine" "$msg"
+	ktap_result "$arch: $drv.ko is an $class relocatable for $machine" "$msg"
 
 	deps=$(modinfo -F depends "$ko" 2> /dev/null ||
 		readelf -p .modinfo "$ko" | sed -n 's/.*depends=//p')
 	msg=
 	echo ",$deps," | grep -q ',ndiv,' || msg="depends=$deps"
-	result "$arch: $drv.ko depends on ndiv" "$msg"
+	ktap_result "$arch: $drv.ko depends on ndiv" "$msg"
 
 	msg=
 	readelf -sW "$ko" | grep -qE ' UND __ndiv_port_register$' ||
 		msg="no undefined symbol __ndiv_port_register"
-	result "$arch: $drv.ko references __ndiv_port_register" "$msg"
+	ktap_result "$arch: $drv.ko references __ndiv_port_register" "$msg"
 done
-
-[ "$n" -eq "$ntests" ] || echo "# ran $n tests, planned $ntests"
+ktap_finish

@@ -6,7 +6,7 @@
 # Unpacks from /usr/src/linux-source-6.12.tar.xz only what patches/series
 # and the drivers touch (cached under build/intree/, keyed by the
 # tarball's mtime), applies the series (patch --dry-run, git apply
-# --check, patch) to a scratch copy, runs tools/intree.sh and checks that
+# --check, patch) to a scratch copy, runs tools/build/intree.sh and checks that
 # Kconfig and the Makefiles agree. Then dkms.conf against the modules the
 # build produces, and the refusal of kernels other than 6.12.x. No kernel
 # is compiled here: that is "make kernel".
@@ -19,37 +19,14 @@ set -u
 unset MAKEFLAGS MFLAGS MAKELEVEL
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lib/ktap.sh
+. "$top/tests/lib/ktap.sh"
 tarball=${NDIV_KERNEL_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 kv=linux-source-6.12
 base=$top/build/intree
 series=$top/patches/series
 
-echo "KTAP version 1"
-echo "1..20"
-n=0
-ok() {
-	n=$((n + 1))
-	echo "ok $n $*"
-}
-notok() {
-	n=$((n + 1))
-	echo "not ok $n $*"
-}
-# result DESC MSG: ok when MSG is empty, else "not ok" with MSG as diagnostic
-result() {
-	if [ -z "$2" ]; then
-		ok "$1"
-	else
-		printf '%s\n' "$2" | sed 's/^/# /'
-		notok "$1"
-	fi
-}
-skip_rest() {
-	while [ "$n" -lt "$1" ]; do
-		n=$((n + 1))
-		echo "ok $n $2 # SKIP $3"
-	done
-}
+ktap_plan 20
 
 mkdir -p "$base"
 scratch=$(mktemp -d "$base/scratch.XXXXXX")
@@ -72,7 +49,7 @@ for f in "$top"/patches/*/*.patch; do
 	[ "$c" -eq 1 ] || msg="$msg${msg:+
 }$r is listed $c times in patches/series"
 done
-result "series lists the patches/<drv>/*.patch" "$msg"
+ktap_result "series lists the patches/<drv>/*.patch" "$msg"
 
 # 2. Unpack the paths the series and the drivers need, once per tarball.
 paths() {
@@ -99,9 +76,10 @@ ancestors() {
 }
 list=$(paths | ancestors | sort -u)
 if [ ! -f "$tarball" ]; then
-	notok "unpack $kv (cached)"
-	echo "# no $tarball: install linux-source-6.12 (tools/deps.sh)"
-	skip_rest 20 "in-tree" "no kernel source"
+	ktap_not_ok "unpack $kv (cached)"
+	ktap_diag "no $tarball: install linux-source-6.12 (tools/build/deps.sh)"
+	ktap_skip_rest "in-tree" "no kernel source"
+	ktap_finish
 	exit 0
 fi
 key=$(stat -c %Y "$tarball")-$(echo "$list" | cksum | cut -d' ' -f1)
@@ -125,7 +103,7 @@ for p in $(paths); do
 	[ -e "$src/$kv/$p" ] || msg="$msg${msg:+
 }$p is missing from $tarball"
 done
-result "unpack $kv ($how)" "$msg"
+ktap_result "unpack $kv ($how)" "$msg"
 
 pristine=$src/$kv
 a=$scratch/a
@@ -140,7 +118,7 @@ for p in $(patches); do
 		msg="$msg${msg:+
 }$p: $out"
 done
-result "series applies with patch -p1 --dry-run" "$msg"
+ktap_result "series applies with patch -p1 --dry-run" "$msg"
 
 msg=
 if command -v git > /dev/null; then
@@ -151,9 +129,9 @@ if command -v git > /dev/null; then
 			msg="$msg${msg:+
 }$p: $out"
 	done
-	result "series applies with git apply --check" "$msg"
+	ktap_result "series applies with git apply --check" "$msg"
 else
-	ok "series applies with git apply --check # SKIP no git"
+	ktap_skip "series applies with git apply --check" "no git"
 fi
 
 msg=
@@ -162,21 +140,21 @@ for p in $(patches); do
 		< "$top/patches/$p" 2>&1) || msg="$msg${msg:+
 }$p: $out"
 done
-result "series applies with patch -p1" "$msg"
+ktap_result "series applies with patch -p1" "$msg"
 
-# 6. tools/intree.sh on a pristine tree and on the patched one (it skips
+# 6. tools/build/intree.sh on a pristine tree and on the patched one (it skips
 # applied patches): same result; 7. a second run changes nothing.
 msg=
-out=$("$top/tools/intree.sh" "$b" 2>&1) || msg="pristine: $out"
-out=$("$top/tools/intree.sh" "$a" 2>&1) || msg="$msg${msg:+
+out=$("$top/tools/build/intree.sh" "$b" 2>&1) || msg="pristine: $out"
+out=$("$top/tools/build/intree.sh" "$a" 2>&1) || msg="$msg${msg:+
 }patched: $out"
 [ -n "$msg" ] || msg=$(diff -r "$a" "$b" 2>&1 | head -n 20)
-result "tools/intree.sh on a pristine and on a patched tree" "$msg"
+ktap_result "tools/build/intree.sh on a pristine and on a patched tree" "$msg"
 
 cp -r "$b" "$scratch/c"
-msg=$("$top/tools/intree.sh" "$b" 2>&1) &&
+msg=$("$top/tools/build/intree.sh" "$b" 2>&1) &&
 	msg=$(diff -r "$scratch/c" "$b" 2>&1 | head -n 20)
-result "tools/intree.sh is idempotent" "$msg"
+ktap_result "tools/build/intree.sh is idempotent" "$msg"
 kt=$b
 nd=$kt/net/ndiv
 
@@ -191,7 +169,7 @@ c=$(grep -c '^obj-$(CONFIG_NDIV)[[:space:]]*+=[[:space:]]*ndiv/$' \
 	"$kt/net/Makefile")
 [ "$c" -eq 1 ] || msg="$msg${msg:+
 }net/Makefile: 'obj-\$(CONFIG_NDIV) += ndiv/' appears $c times"
-result "net/Kconfig and net/Makefile hook net/ndiv" "$msg"
+ktap_result "net/Kconfig and net/Makefile hook net/ndiv" "$msg"
 
 # The objects of a kbuild Makefile: the words after obj-... and *-y.
 objects() {
@@ -209,7 +187,7 @@ for c in $(cd "$nd" && find . -name '*.c' | sed 's|^\./||'); do
 		msg="$msg${msg:+
 }net/ndiv/$c is not built by net/ndiv/Makefile"
 done
-result "every .c under net/ndiv has an object in net/ndiv/Makefile" "$msg"
+ktap_result "every .c under net/ndiv has an object in net/ndiv/Makefile" "$msg"
 
 msg=
 mods=$(sed -n 's/^obj-$(CONFIG_[A-Z0-9_]*)[[:space:]]*+=[[:space:]]*//p' \
@@ -224,9 +202,9 @@ for m in $mods; do
 		[ -f "$nd/${m%.o}.c" ] || msg="$msg${msg:+
 }net/ndiv/Makefile: module $m has neither objects nor source"
 done
-result "every object in net/ndiv/Makefile has a source" "$msg"
+ktap_result "every object in net/ndiv/Makefile has a source" "$msg"
 
-# The hooked drivers, as tools/intree.sh sees them: "drv dir SYM", dir the
+# The hooked drivers, as tools/build/intree.sh sees them: "drv dir SYM", dir the
 # directory of the first path of drivers/<drv>/sources, SYM from its
 # "obj-$(CONFIG_SYM) += drv.o".
 hooked=$(for sf in "$top"/drivers/*/sources; do
@@ -264,7 +242,7 @@ while read -r drv d sym; do
 done <<HOOKED
 $hooked
 HOOKED
-result "driver glue placed next to the drivers and built" "$msg"
+ktap_result "driver glue placed next to the drivers and built" "$msg"
 
 # 12. Every CONFIG_ symbol of the Makefiles (net/ndiv/Makefile, the hook in
 # net/Makefile, the drivers' lines) is defined in a Kconfig.
@@ -282,7 +260,7 @@ for s in $syms; do
 	defined "${s#CONFIG_}" || msg="$msg${msg:+
 }$s is used in a Makefile but defined in no Kconfig"
 done
-result "every CONFIG_ symbol of the Makefiles is defined in Kconfig" "$msg"
+ktap_result "every CONFIG_ symbol of the Makefiles is defined in Kconfig" "$msg"
 
 # 13. net/ndiv/Kconfig: NDIV tristate; BENCH, SLHTTPD depend on NDIV,
 # SLHTTPD on CONFIGFS_FS; every symbol it refers to exists.
@@ -301,7 +279,7 @@ for s in $(sed -n 's/^[[:space:]]*\(depends on\|select\)[[:space:]]//p' \
 	defined "$s" || msg="$msg${msg:+
 }net/ndiv/Kconfig refers to $s, defined nowhere"
 done
-result "net/ndiv/Kconfig defines NDIV, NDIV_BENCH, NDIV_SLHTTPD" "$msg"
+ktap_result "net/ndiv/Kconfig defines NDIV, NDIV_BENCH, NDIV_SLHTTPD" "$msg"
 
 # 14. Each hooked driver's Kconfig entry selects NDIV (the hook calls into
 # ndiv unconditionally; see Documentation/kernel-builders.rst).
@@ -318,7 +296,7 @@ while read -r drv d sym; do
 done <<HOOKED
 $hooked
 HOOKED
-result "hooked drivers select NDIV in Kconfig" "$msg"
+ktap_result "hooked drivers select NDIV in Kconfig" "$msg"
 
 # 15. The includes of net/ndiv, the glue and the public headers resolve:
 # "x.h" next to the file, <linux/ndiv.h> and <ndiv/...> under include/.
@@ -338,7 +316,7 @@ for f in $files; do
 }${f#"$kt"/}: <$i> not found under include/"
 	done
 done
-result "includes of net/ndiv, the glue and the headers resolve" "$msg"
+ktap_result "includes of net/ndiv, the glue and the headers resolve" "$msg"
 
 # 16. dkms.conf: sourced as DKMS does (bash, kernelver set, from
 # elsewhere), consistent arrays naming exactly the modules make builds:
@@ -400,9 +378,9 @@ if command -v bash > /dev/null; then
 			done
 		fi
 	fi
-	result "dkms.conf is consistent with the modules make builds" "$msg"
+	ktap_result "dkms.conf is consistent with the modules make builds" "$msg"
 else
-	ok "dkms.conf is consistent # SKIP no bash"
+	ktap_skip "dkms.conf is consistent" "no bash"
 fi
 
 # 17-18. Kernels other than 6.12.x are refused before anything is built,
@@ -420,9 +398,9 @@ refused() {
 	[ "$(echo "$out" | wc -l)" -le 2 ] ||
 		echo "make KVER=$1 $2: did more than refuse: $out"
 }
-result "make KVER=6.1.0-20-amd64 is refused" \
+ktap_result "make KVER=6.1.0-20-amd64 is refused" \
 	"$(refused 6.1.0-20-amd64 all)"
-result "make modules/kernel refuse 6.13 and 6.120 kernels" \
+ktap_result "make modules/kernel refuse 6.13 and 6.120 kernels" \
 	"$(refused 6.13.0-1-amd64 modules; refused 6.120.1 kernel)"
 msg=
 for v in "$kvok" 6.12.0-1-amd64 6.12.9; do
@@ -430,13 +408,15 @@ for v in "$kvok" 6.12.0-1-amd64 6.12.9; do
 		msg="$msg${msg:+
 }make KVER=$v kver-check: $out"
 done
-result "6.12.x kernels are accepted" "$msg"
+ktap_result "6.12.x kernels are accepted" "$msg"
 
 # 20. The new scripts are shellcheck-clean.
 if command -v shellcheck > /dev/null; then
-	msg=$(cd "$top" && shellcheck tools/intree.sh tests/intree/check.sh \
-		dkms.conf 2>&1)
-	result "shellcheck tools/intree.sh tests/intree/check.sh dkms.conf" "$msg"
+	msg=$(cd "$top" && shellcheck -x tools/build/intree.sh \
+		tests/intree/check.sh tests/lib/ktap.sh dkms.conf 2>&1)
+	ktap_result "shellcheck tools/build/intree.sh tests/intree/check.sh tests/lib/ktap.sh dkms.conf" \
+		"$msg"
 else
-	ok "shellcheck # SKIP no shellcheck"
+	ktap_skip "shellcheck" "no shellcheck"
 fi
+ktap_finish

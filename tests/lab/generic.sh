@@ -31,10 +31,10 @@ hookless_attach() {
 	expect_eq "native attach" "$(gwrite "$HND/app" bench-reflect)" \
 		EOPNOTSUPP || return 1
 	msg=$(G ndivctl link attach dev "$HOOKLESS" app bench-reflect 2>&1) &&
-		{ diag "ndivctl attach succeeded"; return 1; }
+		{ ktap_diag "ndivctl attach succeeded"; return 1; }
 	case $msg in
 	*"$HOOKLESS"*"ndiv hook"*"mode generic"*) ;;
-	*) diag "unhelpful error: $msg"; return 1 ;;
+	*) ktap_diag "unhelpful error: $msg"; return 1 ;;
 	esac
 	G ndivctl link attach dev "$HOOKLESS" app bench-pass mode generic ||
 		return 1
@@ -47,7 +47,7 @@ hookless_attach() {
 # shellcheck disable=SC2154 # rx, tx, ... are set by eval "$(snapshot)"
 case_generic_reflect() {
 	hook=$(G cat "$ND/hook")
-	[ "$hook" != none ] || { diag "$DEV has no hook: nothing to bypass"; return 1; }
+	[ "$hook" != none ] || { ktap_diag "$DEV has no hook: nothing to bypass"; return 1; }
 	G ndivctl link attach dev "$DEV" app bench-reflect mode generic ||
 		return 1
 	eval "$(snapshot)"
@@ -55,7 +55,7 @@ case_generic_reflect() {
 	r4=$($PY "$LAB/udp.py" echo "$NDIV_LAB_GUEST_IP" 9 300)
 	r6=$($PY "$LAB/udp.py" echo "$NDIV_LAB_GUEST_IP6" 9 200)
 	ping -q -c 3 -i 0.2 -W 2 "$NDIV_LAB_GUEST_IP" >/dev/null ||
-		{ diag "ping (passed by bench-reflect) failed"; return 1; }
+		{ ktap_diag "ping (passed by bench-reflect) failed"; return 1; }
 	eval "$(snapshot)"
 	mode=$(G cat "$ND/mode")
 	link=$(G ndivctl link show -j)
@@ -82,7 +82,7 @@ case_generic_swap_under_traffic() {
 	# it unpinned the guest's neighbour entry: resolve it again, with
 	# nothing bound, before a case binds bench-drop (which drops ARP)
 	ping -q -c 1 -W 5 "$NDIV_LAB_GUEST_IP" >/dev/null ||
-		{ diag "no ping after the swaps"; return 1; }
+		{ ktap_diag "no ping after the swaps"; return 1; }
 	return $rc
 }
 
@@ -92,7 +92,7 @@ case_generic_drop_and_back_to_native() {
 	G ndivctl link attach dev "$DEV" app bench-drop mode generic ||
 		return 1
 	if ping -q -c 2 -W 1 "$NDIV_LAB_GUEST_IP" >/dev/null 2>&1; then
-		diag "ping answered with bench-drop bound"
+		ktap_diag "ping answered with bench-drop bound"
 		detach
 		return 1
 	fi

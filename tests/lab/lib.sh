@@ -4,6 +4,8 @@
 # shellcheck shell=sh
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lib/ktap.sh
+. "$TOP/tests/lib/ktap.sh"
 LAB=$TOP/tests/lab
 DEV=$NDIV_LAB_GUEST_DEV
 ND=/sys/class/net/$DEV/ndiv
@@ -14,21 +16,17 @@ G() {
 	$NDIV_LAB "$@"
 }
 
-diag() {
-	echo "$*" | sed 's/^/# /'
-}
-
 # expect_eq WHAT GOT WANT
 expect_eq() {
 	[ "$2" = "$3" ] && return 0
-	diag "$1: got '$2', want '$3'"
+	ktap_diag "$1: got '$2', want '$3'"
 	return 1
 }
 
 # expect_ge WHAT GOT MIN
 expect_ge() {
 	[ "$2" -ge "$3" ] 2>/dev/null && return 0
-	diag "$1: got $2, want >= $3"
+	ktap_diag "$1: got $2, want >= $3"
 	return 1
 }
 
@@ -125,19 +123,20 @@ json_get() {
 	echo "$1" | "$PY" -c "import json,sys; print(json.load(sys.stdin)['$2'])"
 }
 
-# run_cases CASE... : KTAP plan and one result line per case function.
+# run_cases CASE... : KTAP plan and one result line per case function,
+# after the case's output as diagnostics. Returns 0: the lab run is a test
+# of its own, which fails on the lab (boot, kernel log, teardown), not on
+# a case.
 run_cases() {
-	echo "KTAP version 1"
-	echo "1..$#"
-	n=0
+	ktap_plan $#
 	for c in "$@"; do
-		n=$((n + 1))
 		if out=$("$c" 2>&1); then
-			[ -n "$out" ] && diag "$out"
-			echo "ok $n $c ${NDIV_TEST_TAG:-}"
+			ktap_diag "$out"
+			ktap_ok "$c${NDIV_TEST_TAG:+ $NDIV_TEST_TAG}"
 		else
-			[ -n "$out" ] && diag "$out"
-			echo "not ok $n $c ${NDIV_TEST_TAG:-}"
+			ktap_diag "$out"
+			ktap_not_ok "$c${NDIV_TEST_TAG:+ $NDIV_TEST_TAG}"
 		fi
 	done
+	ktap_finish || :
 }

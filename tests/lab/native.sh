@@ -21,7 +21,7 @@ dev = links['$DEV']
 assert dev['hook'] == '$DRIVER', dev
 assert dev['mode'] == 'native' and dev['app'] is None, dev
 assert links['lo']['hook'] is None, links['lo']
-" || { diag "$out"; return 1; }
+" || { ktap_diag "$out"; return 1; }
 }
 
 # ndivctl features against the real driver: the hook, the core's hook ABI,
@@ -39,7 +39,7 @@ assert f['hook'] == '$DRIVER' and f['native'] and f['tx'], f
 assert f['hook_abi'] == abi >= 1, (f, abi)
 assert f['rx_queues'] == rxq >= 1 and not f['multibuf'], (f, rxq)
 assert f['mode'] == 'native' and f['generic'], f
-" || { diag "$out"; return 1; }
+" || { ktap_diag "$out"; return 1; }
 }
 
 case_sysfs_rejects_bad_writes() {
@@ -77,9 +77,9 @@ case_pass_reaches_stack() {
 	eval "$(snapshot)"
 	p0=$pass
 	ping -q -c 5 -i 0.2 -W 2 "$NDIV_LAB_GUEST_IP" >/dev/null ||
-		{ diag "IPv4 ping failed"; return 1; }
+		{ ktap_diag "IPv4 ping failed"; return 1; }
 	ping -6 -q -c 3 -i 0.2 -W 2 "$NDIV_LAB_GUEST_IP6" >/dev/null ||
-		{ diag "IPv6 ping failed"; return 1; }
+		{ ktap_diag "IPv6 ping failed"; return 1; }
 	G sh -c "mkdir -p /tmp/www &&
 		head -c 100000 /dev/urandom > /tmp/www/blob" || return 1
 	want=$(G md5sum /tmp/www/blob | cut -d' ' -f1)
@@ -101,7 +101,7 @@ case_drop_hides_frames_from_stack() {
 	d0=$drop u0=$udp
 	$PY "$LAB/udp.py" send "$NDIV_LAB_GUEST_IP" 9999 500 >/dev/null
 	if ping -q -c 2 -W 1 "$NDIV_LAB_GUEST_IP" >/dev/null 2>&1; then
-		diag "ping answered with bench-drop bound"
+		ktap_diag "ping answered with bench-drop bound"
 		return 1
 	fi
 	eval "$(snapshot)"
@@ -200,7 +200,7 @@ case_ethtool_counters_match_sysfs() {
 			q=\${name#rx_queue_}; q=\${q%%_*}
 			echo \$q \$val \$(cat $ND/queues/rx-\$q/tx)
 		done") || return 1
-	[ -n "$out" ] || { diag "no rx_queue_N_ndiv_tx in ethtool -S"; return 1; }
+	[ -n "$out" ] || { ktap_diag "no rx_queue_N_ndiv_tx in ethtool -S"; return 1; }
 	total=0
 	while read -r q eth sys; do
 		expect_eq "rx_queue_${q}_ndiv_tx: ethtool vs sysfs" "$eth" "$sys" ||

@@ -9,7 +9,8 @@ set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 lab=$top/tools/lab/ndiv-lab
-n=0
+# shellcheck source=tests/lib/ktap.sh
+. "$top/tests/lib/ktap.sh"
 
 # lab_run DESC LAB-ARGS... -- CMD...
 lab_run() {
@@ -17,29 +18,26 @@ lab_run() {
 	shift
 	"$lab" run "$@"
 	rc=$?
-	n=$((n + 1))
-	echo "KTAP version 1"
-	echo "1..1"
+	ktap_plan 1
 	if [ "$rc" -eq 0 ]; then
-		echo "ok 1 lab $desc: boot, run, clean dmesg, teardown"
+		ktap_ok "lab $desc: boot, run, clean dmesg, teardown"
 	else
-		echo "not ok 1 lab $desc: ndiv-lab exited $rc"
+		ktap_not_ok "lab $desc: ndiv-lab exited $rc"
 	fi
 }
 
 json_links() {
 	# shellcheck disable=SC2016
 	out=$("$lab" run "$@" -- sh -c '$NDIV_LAB ndivctl link show -j')
-	echo "KTAP version 1"
-	echo "1..1"
+	ktap_plan 1
 	if echo "$out" | /usr/bin/python3 -c '
 import json, sys
 links = json.load(sys.stdin)
 assert any(l["hook"] != "none" for l in links), links'; then
-		echo "ok 1 ndivctl link show -j in the lab $*"
+		ktap_ok "ndivctl link show -j in the lab $*"
 	else
-		echo "$out" | sed 's/^/# /'
-		echo "not ok 1 ndivctl link show -j in the lab $*"
+		ktap_diag "$out"
+		ktap_not_ok "ndivctl link show -j in the lab $*"
 	fi
 }
 

@@ -54,7 +54,7 @@ wait_until() {
 # snap PREFIX: slhttpd's counters (the sysfs files) as variables PREFIX_NAME.
 snap() {
 	_out=$(G sh -c "cd $STATS && grep -H . *") || {
-		diag "cannot read $STATS"
+		ktap_diag "cannot read $STATS"
 		return 1
 	}
 	eval "$(echo "$_out" |
@@ -98,7 +98,7 @@ synth() {
 	expect_eq "GET $_base/?s=$_size Server" \
 		"$(header "$WORK/synth.hdr" Server)" slhttpd || return 1
 	_err=$(client body "$_size" "$WORK/synth.body") || {
-		diag "GET $_base/?s=$_size: $_err"
+		ktap_diag "GET $_base/?s=$_size: $_err"
 		return 1
 	}
 }
@@ -161,8 +161,8 @@ case_curl_keepalive_reuse() {
 		-w '%{num_connects} ' "$URL/?s=64" "$URL/?s=1000" 2>"$WORK/ka.err")
 	expect_eq "connections for two URLs" "$out" "1 0 " || return 1
 	grep -q 'Re-using existing connection' "$WORK/ka.err" || {
-		diag "curl -v did not reuse the connection:"
-		diag "$(grep '^[*<]' "$WORK/ka.err")"
+		ktap_diag "curl -v did not reuse the connection:"
+		ktap_diag "$(grep '^[*<]' "$WORK/ka.err")"
 		return 1
 	}
 	client body 64 "$WORK/ka1" && client body 1000 "$WORK/ka2"
@@ -203,7 +203,7 @@ case_answered_in_driver() {
 	eval "$(snapshot)" || return 1
 	tx0=$tx
 	out=$(timeout 60 ab -n 200 -c 4 "$URL/?s=64" 2>&1) || {
-		diag "$out"
+		ktap_diag "$out"
 		return 1
 	}
 	tcp1=$(guest_tcp_segs) &&
@@ -248,7 +248,7 @@ static_ok() {
 		"$(header "$WORK/static.hdr" Content-Length)" \
 		"$(wc -c <"$2" | tr -d ' ')" || return 1
 	cmp -s "$2" "$WORK/static.body" || {
-		diag "GET $1: body differs from $2"
+		ktap_diag "GET $1: body differs from $2"
 		return 1
 	}
 }
@@ -272,7 +272,7 @@ case_static_objects() {
 	expect_eq "GET /old.html, following" \
 		"$(fetch follow "$URL/old.html" -L)" 200 || return 1
 	cmp -s "$WORK/follow.body" "$LAB/www/index.html" || {
-		diag "GET /old.html, following: not index.html"
+		ktap_diag "GET /old.html, following: not index.html"
 		return 1
 	}
 	expect_eq "GET /index.htm (no such object)" \
@@ -290,15 +290,15 @@ case_browser_renders_page() {
 	rc=$?
 	snap s1 || return 1
 	if [ "$rc" -ne 0 ] || [ ! -s "$shot" ]; then
-		diag "chromium exited $rc, no screenshot:"
-		diag "$(tail -n 20 "$WORK/chromium.log")"
+		ktap_diag "chromium exited $rc, no screenshot:"
+		ktap_diag "$(tail -n 20 "$WORK/chromium.log")"
 		return 1
 	fi
 	mkdir -p "$ART" && cp "$shot" "$ART/slhttpd-$DRIVER.png" &&
 	echo "screenshot: build/artifacts/slhttpd-$DRIVER.png"
 	# the CSS background and the image's colour must both be on screen
 	out=$(client shot "$shot" 30,110,90 230,60,140) || {
-		diag "screenshot is not a PNG: $(head -c 16 "$shot" | od -c)"
+		ktap_diag "screenshot is not a PNG: $(head -c 16 "$shot" | od -c)"
 		return 1
 	}
 	# shellcheck disable=SC2086
@@ -317,7 +317,7 @@ case_wrk() {
 	expect_eq "wrk exit status" "$rc" 0 &&
 	expect_ge "wrk requests" "${reqs:-0}" 1 || return 1
 	if echo "$out" | grep -E 'Socket errors|Non-2xx'; then
-		diag "$out"
+		ktap_diag "$out"
 		return 1
 	fi
 }
@@ -325,7 +325,7 @@ case_wrk() {
 # ab_run ARGS... : ab with 500 requests, none failed; prints its output.
 ab_run() {
 	out=$(timeout 120 ab -n 500 -c 10 "$@" 2>&1) || {
-		diag "ab $* failed: $out"
+		ktap_diag "ab $* failed: $out"
 		return 1
 	}
 	echo "$out"
@@ -399,8 +399,8 @@ case_connections_close_cleanly() {
 	curl "$@" --http1.0 -H 'Connection: keep-alive' "$URL/?s=64" &&
 	curl "$@" -6 -g "$URL6/?s=3000" || return 1
 	wait_until 50 no_lingering 41000 41199 || {
-		diag "not closed after 5 s:"
-		diag "$(lingering 41000 41199)"
+		ktap_diag "not closed after 5 s:"
+		ktap_diag "$(lingering 41000 41199)"
 		close_lingering 41000 41199
 		return 1
 	}
@@ -412,8 +412,8 @@ case_connections_close_cleanly() {
 case_requests_after_close_acknowledged() {
 	client after-close "$GIP" 41200 || return 1
 	wait_until 50 no_lingering 41200 || {
-		diag "not closed after 5 s:"
-		diag "$(lingering 41200)"
+		ktap_diag "not closed after 5 s:"
+		ktap_diag "$(lingering 41200)"
 		close_lingering 41200 41200
 		return 1
 	}
@@ -428,7 +428,7 @@ plain_client() {
 	tpid=$!
 	if ! wait_until 100 grep -q 'listening on' "$WORK/tcpdump.err"; then
 		kill "$tpid"
-		diag "tcpdump did not start: $(cat "$WORK/tcpdump.err")"
+		ktap_diag "tcpdump did not start: $(cat "$WORK/tcpdump.err")"
 		return 1
 	fi
 	ok=1
@@ -560,7 +560,7 @@ case_spoofed_request_rst() {
 
 case_bad_checksums_ignored() {
 	snap s0 || return 1
-	n=$(pkt badcsum) || { diag "$n"; return 1; }
+	n=$(pkt badcsum) || { ktap_diag "$n"; return 1; }
 	snap s1 || return 1
 	expect_eq "bad_csum counter" "$(delta bad_csum)" "$n" &&
 	expect_eq "requests answered" "$(delta req)" 0
@@ -568,7 +568,7 @@ case_bad_checksums_ignored() {
 
 case_malformed_dropped() {
 	snap s0 || return 1
-	n=$(pkt malformed) || { diag "$n"; return 1; }
+	n=$(pkt malformed) || { ktap_diag "$n"; return 1; }
 	snap s1 || return 1
 	expect_eq "malformed counter" "$(delta malformed)" "$n" &&
 	expect_eq "syn counter (barriers only)" "$(delta syn)" "$n" &&
@@ -618,7 +618,7 @@ case_addresses() {
 case_date_header() {
 	synth "$URL" 64 || return 1
 	[ -n "$(header "$WORK/synth.hdr" Date)" ] || {
-		diag "no Date header by default"
+		ktap_diag "no Date header by default"
 		return 1
 	}
 	slh_set date off || return 1
@@ -639,7 +639,7 @@ case_key_rotation_closes() {
 	rc=$?
 	slh_set rotate 600 || return 1
 	[ "$rc" = 0 ] || {
-		diag "$out"
+		ktap_diag "$out"
 		return 1
 	}
 	expect_eq "Connection of the answers before and after a rotation" \
@@ -663,9 +663,9 @@ if isinstance(d, list):
     d = d[0]
 d = d.get('stats', d)
 assert d['cookie_bad'] >= $s0_cookie_bad and d['malformed'] == $s0_malformed, d
-" || { diag "ndivctl slhttpd stats -j: $j"; return 1; }
+" || { ktap_diag "ndivctl slhttpd stats -j: $j"; return 1; }
 	echo "$txt" | grep -q "cookie_bad" || {
-		diag "ndivctl slhttpd stats: $txt"
+		ktap_diag "ndivctl slhttpd stats: $txt"
 		return 1
 	}
 	out=$(G ndivctl stats dev "$DEV" -j) || return 1
@@ -677,7 +677,7 @@ assert d['aborted'] == 0, d
 assert d['rx_packets'] == d['pass'] + d['drop'] + d['tx'] + d['aborted'], d
 assert d['tx'] > 1000, d
 assert d['app_stats']['req'] >= $s0_req, d
-" || { diag "ndivctl stats: $out"; return 1; }
+" || { ktap_diag "ndivctl stats: $out"; return 1; }
 }
 
 ALL="case_curl_http10 case_curl_http11_sizes case_curl_status_codes

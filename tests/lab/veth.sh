@@ -109,7 +109,7 @@ assert '$want' and note.endswith('$want'), (note, '$want')
 assert hook_a == hook_b == 'veth', (hook_a, hook_b)
 assert f['hook'] == 'veth' and f['native'] and f['tx'], f
 assert not f['multibuf'] and f['mode'] == 'native', f
-" || { diag "$out"; return 1; }
+" || { ktap_diag "$out"; return 1; }
 }
 
 case_pass_reaches_stack() {
@@ -118,9 +118,9 @@ case_pass_reaches_stack() {
 	eval "$(GV snap)"
 	p0=$pass r0=$rx u0=$udp
 	ga ping -q -c 5 -i 0.2 -W 2 $IPB >/dev/null ||
-		{ diag "IPv4 ping failed"; return 1; }
+		{ ktap_diag "IPv4 ping failed"; return 1; }
 	ga ping -6 -q -c 3 -i 0.2 -W 2 $IP6B >/dev/null ||
-		{ diag "IPv6 ping failed"; return 1; }
+		{ ktap_diag "IPv6 ping failed"; return 1; }
 	ga "$PY" "$LAB/udp.py" send $IPB 9999 200 >/dev/null || return 1
 	# 5 + 3 echo requests and 200 datagrams, nothing else
 	wait_snap 50 '$((pass - p0)) -ge 208 -a $((udp - u0)) -ge 200'
@@ -142,14 +142,14 @@ case_drop_hides_frames() {
 	i=0
 	until [ -n "$(gb ss -Hlun 'sport = :9999')" ]; do
 		i=$((i + 1))
-		[ "$i" -le 100 ] || { diag "UDP sink not listening"; return 1; }
+		[ "$i" -le 100 ] || { ktap_diag "UDP sink not listening"; return 1; }
 		sleep 0.1
 	done
 	eval "$(GV snap)"
 	d0=$drop r0=$rx u0=$udp
 	ga "$PY" "$LAB/udp.py" send $IPB 9999 500 >/dev/null || return 1
 	if ga ping -q -c 2 -W 1 $IPB >/dev/null 2>&1; then
-		diag "ping answered with bench-drop bound"
+		ktap_diag "ping answered with bench-drop bound"
 		return 1
 	fi
 	# 500 datagrams and 2 echo requests
@@ -158,7 +158,7 @@ case_drop_hides_frames() {
 	i=0
 	until sink=$(G cat /tmp/vethsink.out) && [ -n "$sink" ]; do
 		i=$((i + 1))
-		[ "$i" -le 100 ] || { diag "UDP sink did not report"; return 1; }
+		[ "$i" -le 100 ] || { ktap_diag "UDP sink did not report"; return 1; }
 		sleep 0.1
 	done
 	detach_b || return 1
@@ -204,7 +204,7 @@ case_apps_on_both_ends() {
 	expect_eq "pass on ndva (the reflections)" "$((pa1 - pa0))" 200 &&
 	detach_b || return 1
 	ga ping -q -c 3 -i 0.2 -W 2 $IPB >/dev/null ||
-		{ diag "ping with ndva bound alone failed"; return 1; }
+		{ ktap_diag "ping with ndva bound alone failed"; return 1; }
 	eval "$(GV snap a)"
 	expect_eq "pass on ndva (echo replies)" "$((pass - pa1))" 3 &&
 	ga ndivctl link detach dev ndva
@@ -220,7 +220,7 @@ case_xdp_keeps_priority() {
 	i=0
 	until gb ip link show ndvb | grep -q prog/xdp; do
 		i=$((i + 1))
-		[ "$i" -le 100 ] || { diag "no XDP program on ndvb"; return 1; }
+		[ "$i" -le 100 ] || { ktap_diag "no XDP program on ndvb"; return 1; }
 		sleep 0.1
 	done
 	eval "$(GV snap)"
@@ -232,7 +232,7 @@ case_xdp_keeps_priority() {
 	i=0
 	while gb ip link show ndvb | grep -q prog/xdp; do
 		i=$((i + 1))
-		[ "$i" -le 100 ] || { diag "XDP program not removed"; return 1; }
+		[ "$i" -le 100 ] || { ktap_diag "XDP program not removed"; return 1; }
 		sleep 0.1
 	done
 	r2=$(udp_echo $IPB 100) || return 1
@@ -276,7 +276,7 @@ case_swap_under_traffic_counts_once() {
 	ga sh -c "$PY $LAB/udp.py send $IPB 9 100000000 --rate 500 \
 		>/dev/null 2>&1 & echo \$! >/tmp/vethsender.pid" || return 1
 	wait_snap 100 "$((rx0 + 20)) -le \$rx" ||
-		{ diag "no traffic from the sender"; return 1; }
+		{ ktap_diag "no traffic from the sender"; return 1; }
 	gb sh -c "for i in 1 2 3 4 5 6 7 8 9 10; do
 		for a in bench-reflect bench-drop bench-pass; do
 			echo \$a > $NDB/app || exit 1; done; done"
@@ -324,7 +324,7 @@ case_ethtool_counters_match_sysfs() {
 	n=$(echo "$out" | grep -c .)
 	expect_eq "ndiv counters in ethtool -S" "$n" \
 		"$(($(gb sh -c "ls -d $NDB/queues/rx-*" | grep -c .) * 7))" ||
-		{ diag "$out"; return 1; }
+		{ ktap_diag "$out"; return 1; }
 	tx=0
 	while read -r q c eth sys; do
 		expect_eq "rx_queue_${q}_ndiv_$c: ethtool vs sysfs" "$eth" \
@@ -395,9 +395,9 @@ case_detach_restores_forwarding() {
 	eval "$(GV snap)"
 	r0=$rx
 	ga ping -q -c 3 -i 0.2 -W 2 $IPB >/dev/null ||
-		{ diag "ping after detach failed"; return 1; }
+		{ ktap_diag "ping after detach failed"; return 1; }
 	gb ping -6 -q -c 3 -i 0.2 -W 2 2001:2:0:1::1 >/dev/null ||
-		{ diag "IPv6 ping from ndv-b after detach failed"; return 1; }
+		{ ktap_diag "IPv6 ping from ndv-b after detach failed"; return 1; }
 	tcp_transfer || return 1
 	eval "$(GV snap)"
 	expect_eq "peer TSO while bound" "$tso_bound" off &&

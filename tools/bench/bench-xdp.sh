@@ -309,7 +309,7 @@ lab() {
 	[ -f "$TOP/build/modules/ndiv_bench.ko" ] ||
 		die "build/modules/ndiv_bench.ko is missing: run make"
 	command -v xdp-bench >/dev/null ||
-		die "xdp-bench is missing: run tools/deps.sh (package xdp-tools)"
+		die "xdp-bench is missing: run tools/build/deps.sh (package xdp-tools)"
 	for nic in $BENCH_NICS; do
 		rm -rf "$RAW/lab-$nic"
 		mkdir -p "$RAW/lab-$nic"

@@ -18,7 +18,8 @@
   labctl.py poweroff --sock SOCK
       Asks the agent to power the guest off.
 
-The frame format is described in agent.c.
+The wire format is documented in Documentation/lab.rst ("Wire format");
+its names below are those of agent.c.
 """
 
 import os
@@ -29,26 +30,60 @@ import struct
 import sys
 import time
 
-HDR = struct.Struct("<4sBBHII")
-MAGIC = b"NDL1"
+# ------------------------------------------------------- wire format
+
+NDL_MAGIC = b"NDL1"
+# struct ndl_hdr: magic, type, flags, reserved, id, len (little endian)
+NDL_HDR = struct.Struct("<4sBBHII")
+NDL_HDR_LEN = 16
+# A field: tag, len (little endian), then len bytes of data
+NDL_FIELD_HDR = struct.Struct("<BI")
+NDL_FIELD_HDR_LEN = 5
+# Largest payload the agent accepts
+NDL_MAX_PAYLOAD = 512 << 20
+assert NDL_HDR.size == NDL_HDR_LEN
+assert NDL_FIELD_HDR.size == NDL_FIELD_HDR_LEN
+
+# enum ndl_msg: message types
+NDL_MSG_EXEC = "X"          # host -> guest, answered with NDL_MSG_RESULT
+NDL_MSG_KILL = "K"          # host -> guest, kills the exec of that id
+NDL_MSG_PING = "P"          # host -> guest, answered with the uptime
+NDL_MSG_POWEROFF = "O"      # host -> guest, answered, then power off
+NDL_MSG_HELLO = "H"         # guest -> host, once, id 0, the uptime
+NDL_MSG_RESULT = "R"        # guest -> host
+
+# enum ndl_field: field tags of NDL_MSG_EXEC ...
+NDL_FIELD_ARG = "a"
+NDL_FIELD_ENV = "e"
+NDL_FIELD_CWD = "c"
+NDL_FIELD_TIMEOUT = "t"
+NDL_FIELD_STDIN = "i"
+# ... and of NDL_MSG_RESULT
+NDL_FIELD_STATUS = "r"
+NDL_FIELD_STDOUT = "o"
+NDL_FIELD_STDERR = "e"
 
 
 def frame(ftype, fid, payload=b""):
-    return HDR.pack(MAGIC, ord(ftype), 0, 0, fid, len(payload)) + payload
+    return NDL_HDR.pack(NDL_MAGIC, ord(ftype), 0, 0, fid,
+                        len(payload)) + payload
 
 
 def field(tag, data):
     if isinstance(data, str):
         data = data.encode()
-    return struct.pack("<BI", ord(tag), len(data)) + data
+    return NDL_FIELD_HDR.pack(ord(tag), len(data)) + data
 
 
 def parse_fields(payload):
+    """The fields of a payload by tag, up to the first one cut short."""
     out = {}
     off = 0
-    while off + 5 <= len(payload):
-        tag, flen = struct.unpack_from("<BI", payload, off)
-        off += 5
+    while off + NDL_FIELD_HDR_LEN <= len(payload):
+        tag, flen = NDL_FIELD_HDR.unpack_from(payload, off)
+        off += NDL_FIELD_HDR_LEN
+        if flen > len(payload) - off:
+            break
         out.setdefault(chr(tag), []).append(payload[off:off + flen])
         off += flen
     return out
@@ -61,16 +96,18 @@ class FrameReader:
     def feed(self, data):
         self.buf += data
         frames = []
-        while len(self.buf) >= HDR.size:
-            if self.buf[:4] != MAGIC:
-                i = self.buf.find(MAGIC, 1)
-                del self.buf[:i if i > 0 else max(len(self.buf) - 3, 1)]
+        while len(self.buf) >= NDL_HDR_LEN:
+            if self.buf[:len(NDL_MAGIC)] != NDL_MAGIC:
+                # resynchronise on the next magic
+                i = self.buf.find(NDL_MAGIC, 1)
+                keep = len(NDL_MAGIC) - 1
+                del self.buf[:i if i > 0 else max(len(self.buf) - keep, 1)]
                 continue
-            _, ftype, _, _, fid, flen = HDR.unpack_from(self.buf)
-            if len(self.buf) < HDR.size + flen:
+            _, ftype, _, _, fid, flen = NDL_HDR.unpack_from(self.buf)
+            if len(self.buf) < NDL_HDR_LEN + flen:
                 break
-            payload = bytes(self.buf[HDR.size:HDR.size + flen])
-            del self.buf[:HDR.size + flen]
+            payload = bytes(self.buf[NDL_HDR_LEN:NDL_HDR_LEN + flen])
+            del self.buf[:NDL_HDR_LEN + flen]
             frames.append((chr(ftype), fid, payload))
         return frames
 
@@ -154,18 +191,18 @@ class Hub:
             return
         for hid in list(conn.ids):
             _, _, ftype = self.routes.pop(hid, (None, None, None))
-            if ftype == "X":
+            if ftype == NDL_MSG_EXEC:
                 self.say("client gone, killing %d" % hid)
-                self.send(self.up, frame("K", hid))
+                self.send(self.up, frame(NDL_MSG_KILL, hid))
         conn.ids.clear()
         self.sel.unregister(conn.sock)
         conn.sock.close()
 
     def from_client(self, conn, ftype, cid, payload):
-        if ftype == "K":
+        if ftype == NDL_MSG_KILL:
             for hid, (c, i, _) in self.routes.items():
                 if c is conn and i == cid:
-                    self.send(self.up, frame("K", hid))
+                    self.send(self.up, frame(NDL_MSG_KILL, hid))
             return
         hid = self.next_id
         self.next_id = (self.next_id % 0xfffffff0) + 1
@@ -174,7 +211,7 @@ class Hub:
         self.send(self.up, frame(ftype, hid, payload))
 
     def from_guest(self, ftype, hid, payload):
-        if ftype == "H":
+        if ftype == NDL_MSG_HELLO:
             self.say("agent hello, guest uptime %s" % payload.decode())
             return
         route = self.routes.pop(hid, None)
@@ -308,24 +345,25 @@ def cmd_exec(opts, argv):
     for kv in opts.get("env", []):
         k, _, v = kv.partition("=")
         env[k] = v
-    payload = b"".join(field("a", a) for a in argv)
-    payload += b"".join(field("e", "%s=%s" % kv) for kv in env.items())
-    payload += field("c", opts.get("cwd", "/"))
+    payload = b"".join(field(NDL_FIELD_ARG, a) for a in argv)
+    payload += b"".join(field(NDL_FIELD_ENV, "%s=%s" % kv)
+                        for kv in env.items())
+    payload += field(NDL_FIELD_CWD, opts.get("cwd", "/"))
     if timeout > 0:
-        payload += field("t", str(timeout))
+        payload += field(NDL_FIELD_TIMEOUT, str(timeout))
     if opts.get("stdin"):
-        payload += field("i", sys.stdin.buffer.read())
+        payload += field(NDL_FIELD_STDIN, sys.stdin.buffer.read())
     s = connect(opts["sock"])
     deadline = time.monotonic() + timeout + 10 if timeout > 0 else None
     try:
-        ftype, reply = request(s, "X", payload, deadline)
+        ftype, reply = request(s, NDL_MSG_EXEC, payload, deadline)
     except TimeoutError:
         raise ChannelError("no answer from the guest within %d s" %
                            (timeout + 10))
     f = parse_fields(reply)
-    write_out(1, b"".join(f.get("o", [])))
-    write_out(2, b"".join(f.get("e", [])))
-    return int(f.get("r", [b"255"])[0])
+    write_out(1, b"".join(f.get(NDL_FIELD_STDOUT, [])))
+    write_out(2, b"".join(f.get(NDL_FIELD_STDERR, [])))
+    return int(f.get(NDL_FIELD_STATUS, [b"255"])[0])
 
 
 def cmd_wait(opts):
@@ -356,7 +394,7 @@ def cmd_wait(opts):
                 raise
             time.sleep(0.05)
     try:
-        _, up = request(s, "P", b"", deadline, alive)
+        _, up = request(s, NDL_MSG_PING, b"", deadline, alive)
     except TimeoutError:
         raise ChannelError("the guest agent did not answer within %d s" %
                            timeout)
@@ -367,7 +405,8 @@ def cmd_wait(opts):
 def cmd_poweroff(opts):
     s = connect(opts["sock"])
     try:
-        request(s, "O", b"", time.monotonic() + float(opts.get("timeout", 10)))
+        request(s, NDL_MSG_POWEROFF, b"",
+                time.monotonic() + float(opts.get("timeout", 10)))
     except (TimeoutError, ChannelError):
         pass
     return 0

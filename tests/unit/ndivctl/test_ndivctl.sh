@@ -18,6 +18,8 @@ if [ $# -ne 1 ] || [ ! -x "$1" ]; then
 fi
 NDIVCTL=$(realpath "$1")
 TOP=$(cd "$(dirname "$0")/../../.." && pwd)
+# shellcheck source=tests/lib/ktap.sh
+. "$TOP/tests/lib/ktap.sh"
 # slhttpd's limits, which ndivctl and the module share through this header
 slh_limit() {
 	sed -n "s/^#define $1[[:space:]]*\([0-9]*\)$/\1/p" \
@@ -962,30 +964,20 @@ t_features_errors	features: no device, bad arguments, old ndiv
 t_features_driver_list	features: ndivctl knows every driver of drivers/
 "
 
-echo "KTAP version 1"
-echo "1..$(echo "$CASES" | grep -c .)"
-n=0
-pass=0
-failed=0
-skipped=0
+ktap_plan "$(echo "$CASES" | grep -c .)"
 LIST=$TMP/cases
 echo "$CASES" | grep . >"$LIST"
 while read -r fn desc; do
-	n=$((n + 1))
 	make_tree
 	(set +e; $fn) >"$TMP/log" 2>&1 </dev/null
 	rc=$?
 	if [ $rc -eq 0 ]; then
-		echo "ok $n - $desc"
-		pass=$((pass + 1))
+		ktap_ok "- $desc"
 	elif [ $rc -eq 77 ]; then
-		echo "ok $n - $desc # SKIP $(tail -n1 "$TMP/log")"
-		skipped=$((skipped + 1))
+		ktap_skip "- $desc" "$(tail -n1 "$TMP/log")"
 	else
-		sed 's/^/# /' "$TMP/log"
-		echo "not ok $n - $desc"
-		failed=$((failed + 1))
+		ktap_diag "$(cat "$TMP/log")"
+		ktap_not_ok "- $desc"
 	fi
 done <"$LIST"
-echo "# Totals: pass:$pass fail:$failed skip:$skipped"
-[ $failed -eq 0 ]
+ktap_finish

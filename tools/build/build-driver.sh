@@ -11,7 +11,7 @@ set -eu
 
 drv=$1
 kver=$2
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 tarball=/usr/src/linux-source-6.12.tar.xz
 src=$top/build/src
 work=$top/build/drivers/$drv

@@ -54,7 +54,7 @@ if [ "${1:-}" = --prepare ]; then
 fi
 [ $# -eq 1 ] || usage
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 tarball=${NDIV_KERNEL_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 kv=linux-source-6.12
 base=$top/build/cross
@@ -81,7 +81,7 @@ die() {
 	exit 1
 }
 
-[ -f "$tarball" ] || die "no $tarball: install linux-source-6.12 (tools/deps.sh)"
+[ -f "$tarball" ] || die "no $tarball: install linux-source-6.12 (tools/build/deps.sh)"
 
 # The drivers that list $1 in drivers/<drv>/arch ("all": any architecture).
 cross_drivers() {
@@ -224,7 +224,7 @@ if [ "$arch" = --src ]; then
 fi
 
 command -v "${cross}gcc" > /dev/null ||
-	die "no ${cross}gcc: install the cross compiler (tools/deps.sh)"
+	die "no ${cross}gcc: install the cross compiler (tools/build/deps.sh)"
 
 out=$base/$arch
 obj=$out/obj-$key
@@ -319,7 +319,7 @@ copy_core() {
 		done)
 }
 
-# The patched driver $1 in $2, flattened as tools/build-driver.sh does.
+# The patched driver $1 in $2, flattened as tools/build/build-driver.sh does.
 copy_driver() {
 	rm -rf "$2"
 	mkdir -p "$2/tree" "$2/mod"

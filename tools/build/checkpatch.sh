@@ -5,7 +5,9 @@
 # linux-source-6.12) on ndiv's C sources and driver patches; KTAP output.
 set -u
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lib/ktap.sh
+. "$top/tests/lib/ktap.sh"
 src=$top/build/src
 cp=$src/linux-source-6.12/scripts/checkpatch.pl
 if [ ! -f "$cp" ]; then
@@ -22,26 +24,24 @@ cd "$top" || exit 1
 files=$(git ls-files '*.c' '*.h' 2>/dev/null | grep -v '^tests/' |
 	sed "s|^|$top/|")
 patches=$(git ls-files 'patches/*.patch' 2>/dev/null | sed "s|^|$top/|")
-echo "KTAP version 1"
-echo "1..2"
-n=0
+ktap_plan 2
 run() {
-	n=$((n + 1))
 	desc=$1
 	shift
 	if [ -z "$*" ]; then
-		echo "ok $n $desc # SKIP nothing to check"
+		ktap_skip "$desc" "nothing to check"
 		return
 	fi
 	res=$(cd / && perl "$cp" --no-tree --quiet --show-types "$@" 2>&1)
 	if echo "$res" | grep -qE '^(ERROR|WARNING)'; then
-		echo "$res" | sed 's/^/# /'
-		echo "not ok $n $desc"
+		ktap_diag "$res"
+		ktap_not_ok "$desc"
 	else
-		echo "ok $n $desc"
+		ktap_ok "$desc"
 	fi
 }
 # shellcheck disable=SC2086
 run "checkpatch C sources" -f $files
 # shellcheck disable=SC2086
 run "checkpatch driver patches" $patches
+ktap_finish
