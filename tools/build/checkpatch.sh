@@ -21,7 +21,7 @@ fi
 cd "$top" || exit 1
 # Absolute paths, run from / : checkpatch misreads patches when the
 # current directory is a git tree that is not the kernel's.
-files=$(git ls-files '*.c' '*.h' 2>/dev/null | grep -v '^tests/' |
+files=$(git ls-files '*.c' '*.h' 2>/dev/null | grep -v -E '(^|/)tests/' |
 	sed "s|^|$top/|")
 patches=$(git ls-files 'patches/*.patch' 2>/dev/null | sed "s|^|$top/|")
 ktap_plan 2

@@ -6,9 +6,9 @@
 # Applies patches/series (patch -p1; a patch already applied is skipped),
 # copies the driver glue next to the patched drivers and makes each hooked
 # driver "select NDIV" in its Kconfig entry, installs the public headers
-# (include/linux/ndiv.h, include/ndiv/), and places the core, ndiv_bench
-# and slhttpd under net/ndiv/ with their Kconfig and Makefile, hooked into
-# net/Kconfig and net/Makefile. Idempotent: running it twice changes
+# (include/linux/ndiv.h, include/ndiv/, include/uapi/linux/ndiv_*.h), and
+# places the core, ndiv_bench and slhttpd under net/ndiv/ with their
+# Kconfig and Makefile, hooked into net/Kconfig and net/Makefile. Idempotent: running it twice changes
 # nothing. See Documentation/kernel-builders.rst.
 set -eu
 
@@ -116,8 +116,11 @@ for sf in "$top"/drivers/*/sources; do
 done
 
 # 3. Public headers, where <linux/ndiv.h> and <ndiv/...> find them.
-mkdir -p "$kt/include/linux" "$kt/include/ndiv"
+mkdir -p "$kt/include/linux" "$kt/include/ndiv" "$kt/include/uapi/linux"
 put "$top/ndiv/include/linux/ndiv.h" "$kt/include/linux"
+for h in "$top"/ndiv/include/uapi/linux/*.h; do
+	put "$h" "$kt/include/uapi/linux"
+done
 for h in "$top"/ndiv/include/ndiv/*.h; do
 	put "$h" "$kt/include/ndiv"
 done
