@@ -691,13 +691,13 @@ static int slh_invalid(struct slh_ctx *cx)
 static int slh_classify(struct slh_ctx *cx)
 {
 	const struct slh_config *cfg = cx->env->cfg;
-	const struct ndiv_tcp_seg *s = &cx->seg;
+	struct ndiv_tcp_seg *s = &cx->seg;
 	int err;
 
 	err = ndiv_tcp_parse(cx->f, &cx->seg, NDIV_TCP_NOCSUM);
 	if (err) {
 		/* only a segment to one of our addresses and ports is ours */
-		if (!(s->have & NDIV_TCP_HAVE_PORTS) ||
+		if (!(ndiv_tcp_whose(cx->f, &cx->seg) & NDIV_TCP_HAVE_PORTS) ||
 		    !slh_port_ours(cfg, s->dport) || !slh_addr_ours(cfg, s))
 			return NDIV_PASS;
 		slh_count(cx, err == -NDIV_PKT_E_BAD_CSUM_IP ?

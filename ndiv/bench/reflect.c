@@ -35,7 +35,7 @@ int ndiv_bench_reflect(struct ndiv_frame *f)
 	if (f->flags & NDIV_F_VLAN_STRIPPED)
 		return NDIV_PASS;
 	if (ndiv_pkt_parse_l3(f, &l3, REFLECT_L3) ||
-	    !(l3.known & NDIV_L3_KNOWN_PORTS))
+	    l3.l4_len < 4)
 		return NDIV_PASS;
 	alen = l3.family == 4 ? 4 : 16;
 	l4 = f->data + l3.l4_off;

@@ -15,8 +15,8 @@
 #include <ndiv/pkt.h>
 
 /* Ethernet header and at most one 802.1Q tag; sets l3->l3_off. */
-static inline int pkt_parse_eth(const struct ndiv_frame *f, struct ndiv_l3 *l3,
-			 uint16_t *proto)
+static inline int pkt_parse_eth(const struct ndiv_frame *f,
+				struct ndiv_l3 *l3, uint16_t *proto)
 {
 	const uint8_t *p = f->data;
 	uint32_t off = NDIV_ETH_HLEN;
@@ -88,11 +88,10 @@ static inline int pkt_proto_wanted(uint8_t proto, unsigned int flags)
  * the upper-layer header, and only a caller that asked may see it.
  */
 static inline int pkt_ip4_frag(const uint8_t *ip, struct ndiv_l3 *l3,
-			unsigned int flags)
+			       unsigned int flags)
 {
 	uint16_t frag = ndiv_get_be16(ip + 6);
 
-	l3->first_frag = 0;
 	if (!(frag & (NDIV_IP4_MF | NDIV_IP4_OFFSET)))
 		return 0;
 	/* a later fragment's first bytes are data, not ports */
@@ -100,26 +99,26 @@ static inline int pkt_ip4_frag(const uint8_t *ip, struct ndiv_l3 *l3,
 		l3->known &= ~NDIV_L3_KNOWN_PORTS;
 	if ((frag & NDIV_IP4_OFFSET) || !(flags & NDIV_PKT_FIRST_FRAG))
 		return -NDIV_PKT_E_FRAGMENT;
-	l3->first_frag = 1;
+	l3->known |= NDIV_L3_FIRST_FRAG;
 	return 0;
 }
 
 /*
  * An IPv4 packet cut short by the frame: still say whose it is, so that an
- * app counts a broken packet sent to it and passes the others. The ports
- * are known in a packet that holds the start of its upper-layer header.
+ * app counts a broken packet sent to it and passes the others.
  */
 static int pkt_ip4_cut(const uint8_t *ip, uint32_t hlen, uint32_t room,
 		       struct ndiv_l3 *l3)
 {
-	l3->l4_len = room - hlen;
-	if (!(ndiv_get_be16(ip + 6) & NDIV_IP4_OFFSET) && l3->l4_len >= 4)
+	l3->l4_len = hlen < room ? room - hlen : 0;
+	l3->known = NDIV_L3_KNOWN_ADDR;
+	if (!(ndiv_get_be16(ip + 6) & NDIV_IP4_OFFSET))
 		l3->known |= NDIV_L3_KNOWN_PORTS;
 	return -NDIV_PKT_E_TRUNCATED;
 }
 
-static inline int pkt_parse_ip4(const struct ndiv_frame *f, struct ndiv_l3 *l3,
-			 unsigned int flags)
+static inline int pkt_parse_ip4(const struct ndiv_frame *f,
+				struct ndiv_l3 *l3, unsigned int flags)
 {
 	const uint8_t *ip = f->data + l3->l3_off;
 	uint32_t room = f->len - l3->l3_off, hlen, tot;
@@ -132,25 +131,26 @@ static inline int pkt_parse_ip4(const struct ndiv_frame *f, struct ndiv_l3 *l3,
 	hlen = (ip[0] & 0xf) * 4u;
 	if (hlen < NDIV_IP4_HLEN)
 		return -NDIV_PKT_E_BAD_IHL;
-	if (hlen > room)
-		return -NDIV_PKT_E_TRUNCATED;
-	/* from here on, whatever fails, l3 says whose packet it was */
+	/*
+	 * From here on, whatever fails, l3 says whose packet it was: the
+	 * addresses are inside the 20 bytes known to be there.
+	 */
 	l3->family = 4;
 	l3->proto = ip[9];
 	l3->saddr = ip + 12;
 	l3->daddr = ip + 16;
 	l3->l4_off = l3->l3_off + hlen;
-	l3->l4_len = 0;
-	l3->known = NDIV_L3_KNOWN_ADDR;
 	tot = ndiv_get_be16(ip + 2);
-	if (tot < hlen)
-		return -NDIV_PKT_E_BAD_LEN;
 	/* anything after tot is Ethernet padding; less than tot is cut */
 	if (tot > room)
 		return pkt_ip4_cut(ip, hlen, room, l3);
+	if (tot < hlen) {
+		l3->l4_len = 0;
+		l3->known = NDIV_L3_KNOWN_ADDR;
+		return -NDIV_PKT_E_BAD_LEN;
+	}
 	l3->l4_len = tot - hlen;
-	if (l3->l4_len >= 4)
-		l3->known |= NDIV_L3_KNOWN_PORTS;
+	l3->known = NDIV_L3_KNOWN_ADDR | NDIV_L3_KNOWN_PORTS;
 	/* cheap rejections first: other protocols go to the stack */
 	if (!pkt_proto_wanted(ip[9], flags))
 		return -NDIV_PKT_E_PROTO;
@@ -187,8 +187,8 @@ static int pkt_ip6_nexthdr_err(uint8_t nh)
 	}
 }
 
-static inline int pkt_parse_ip6(const struct ndiv_frame *f, struct ndiv_l3 *l3,
-			 unsigned int flags)
+static inline int pkt_parse_ip6(const struct ndiv_frame *f,
+				struct ndiv_l3 *l3, unsigned int flags)
 {
 	const uint8_t *ip = f->data + l3->l3_off;
 	uint32_t room = f->len - l3->l3_off, plen;
@@ -201,15 +201,13 @@ static inline int pkt_parse_ip6(const struct ndiv_frame *f, struct ndiv_l3 *l3,
 	plen = ndiv_get_be16(ip + 4);
 	l3->family = 6;
 	l3->proto = ip[6];
-	l3->first_frag = 0;
 	l3->saddr = ip + 8;
 	l3->daddr = ip + 24;
 	l3->l4_off = l3->l3_off + NDIV_IP6_HLEN;
 	l3->l4_len = plen < room - NDIV_IP6_HLEN ? plen : room - NDIV_IP6_HLEN;
-	l3->known = NDIV_L3_KNOWN_ADDR;
 	/* behind an extension header, the bytes are not the ports */
-	if (pkt_proto_wanted(ip[6], NDIV_PKT_TCP | NDIV_PKT_UDP) &&
-	    l3->l4_len >= 4)
+	l3->known = NDIV_L3_KNOWN_ADDR;
+	if (ip[6] == NDIV_IPPROTO_TCP || ip[6] == NDIV_IPPROTO_UDP)
 		l3->known |= NDIV_L3_KNOWN_PORTS;
 	if (plen > room - NDIV_IP6_HLEN)
 		return -NDIV_PKT_E_TRUNCATED;
@@ -220,22 +218,23 @@ static inline int pkt_parse_ip6(const struct ndiv_frame *f, struct ndiv_l3 *l3,
 	return 0;
 }
 
-static inline int pkt_parse_l3(const struct ndiv_frame *f,
-					struct ndiv_l3 *l3,
-					unsigned int flags)
+static inline int pkt_parse_l3(const struct ndiv_frame *f, struct ndiv_l3 *l3,
+			       unsigned int flags)
 {
 	uint16_t proto;
 	int ret;
 
 	l3->known = 0;
 	ret = pkt_parse_eth(f, l3, &proto);
-	if (ret)
-		return ret;
-	if (proto == NDIV_ETH_P_IP)
-		return pkt_parse_ip4(f, l3, flags);
-	if (proto == NDIV_ETH_P_IPV6)
-		return pkt_parse_ip6(f, l3, flags);
-	return -NDIV_PKT_E_NOT_IP;
+	if (likely(!ret)) {
+		if (proto == NDIV_ETH_P_IP)
+			ret = pkt_parse_ip4(f, l3, flags);
+		else if (proto == NDIV_ETH_P_IPV6)
+			ret = pkt_parse_ip6(f, l3, flags);
+		else
+			ret = -NDIV_PKT_E_NOT_IP;
+	}
+	return ret;
 }
 
 #endif /* _NDIV_LIB_PKT_L3_H */

@@ -108,31 +108,15 @@ static int tcp_parse_opts(const uint8_t *p, uint32_t len,
 	return 0;
 }
 
-/* On a failure: whose segment it was, as far as the IP layer knows. */
-static void tcp_whose(const struct ndiv_frame *f, struct ndiv_tcp_seg *s)
-{
-	s->have = 0;
-	if (s->known & NDIV_L3_KNOWN_ADDR)
-		s->have = NDIV_TCP_HAVE_ADDR;
-	if ((s->known & NDIV_L3_KNOWN_PORTS) && s->proto == NDIV_IPPROTO_TCP) {
-		s->sport = ndiv_get_be16(f->data + s->l4_off);
-		s->dport = ndiv_get_be16(f->data + s->l4_off + 2);
-		s->have |= NDIV_TCP_HAVE_PORTS;
-	}
-}
-
 static int tcp_parse_tcp(const struct ndiv_frame *f, struct ndiv_tcp_seg *s)
 {
 	const uint8_t *th = f->data + s->l4_off;
 	uint32_t hlen;
 
-	if (s->l4_len < NDIV_TCP_HLEN) {
-		tcp_whose(f, s);
+	if (s->l4_len < NDIV_TCP_HLEN)
 		return -NDIV_PKT_E_BAD_LEN;
-	}
 	s->sport = ndiv_get_be16(th);
 	s->dport = ndiv_get_be16(th + 2);
-	s->have = NDIV_TCP_HAVE_ADDR | NDIV_TCP_HAVE_PORTS;
 	hlen = (th[12] >> 4) * 4u;
 	if (hlen < NDIV_TCP_HLEN || hlen > s->l4_len)
 		return -NDIV_PKT_E_BAD_DOFF;
@@ -170,16 +154,31 @@ int ndiv_tcp_parse(const struct ndiv_frame *f, struct ndiv_tcp_seg *s,
 	int ret;
 
 	ret = pkt_parse_l3(f, &s->l3, NDIV_PKT_TCP);
-	if (unlikely(ret)) {
-		tcp_whose(f, s);
+	if (unlikely(ret))
 		return ret;
-	}
 	ret = tcp_parse_tcp(f, s);
 	if (!ret && !(flags & NDIV_TCP_NOCSUM))
 		ret = ndiv_tcp_csum_ok(f, s);
 	return ret;
 }
 NDIV_EXPORT(ndiv_tcp_parse);
+
+unsigned int ndiv_tcp_whose(const struct ndiv_frame *f,
+			    struct ndiv_tcp_seg *s)
+{
+	unsigned int have = 0;
+
+	if (s->known & NDIV_L3_KNOWN_ADDR)
+		have = NDIV_TCP_HAVE_ADDR;
+	if ((s->known & NDIV_L3_KNOWN_PORTS) && s->l4_len >= 4 &&
+	    s->proto == NDIV_IPPROTO_TCP) {
+		s->sport = ndiv_get_be16(f->data + s->l4_off);
+		s->dport = ndiv_get_be16(f->data + s->l4_off + 2);
+		have |= NDIV_TCP_HAVE_PORTS;
+	}
+	return have;
+}
+NDIV_EXPORT(ndiv_tcp_whose);
 
 /* Option bytes tcp_put_opts() writes; always a multiple of 4. */
 static uint32_t tcp_opts_len(const struct ndiv_tcp_out *out)

@@ -104,8 +104,7 @@ struct ndiv_l3 {
 	uint8_t family;		/* 4 or 6 */
 	uint8_t proto;		/* NDIV_IPPROTO_* */
 	uint8_t vlan;		/* enum ndiv_vlan */
-	uint8_t first_frag;	/* a first IPv4 fragment (MF, offset 0) */
-	uint8_t known;		/* NDIV_L3_KNOWN_*, also on failure */
+	uint8_t known;		/* NDIV_L3_*, also on failure */
 	uint16_t vlan_tci;	/* valid unless vlan is NDIV_VLAN_NONE */
 	const uint8_t *saddr, *daddr;
 };
@@ -114,13 +113,16 @@ struct ndiv_l3 {
  * What a parse found out, also when it failed: an app tells a broken
  * packet sent to it (counted, dropped) from anything else (passed to the
  * stack) by its addresses and ports, never by reading the frame again.
- * ADDR: the IP header is inside the frame, so family, proto, saddr, daddr
- * and l3_off/l4_off are set (l4_len is cut to the frame). PORTS: besides,
- * the first 4 bytes of a TCP or UDP header are inside the frame and this
- * is no later fragment, so they are the ports.
+ * ADDR: the IP header's fixed part is inside the frame, so family, proto,
+ * saddr, daddr, l3_off and l4_off are set, and l4_len counts the
+ * upper-layer bytes inside the frame. PORTS: besides, this is no later
+ * fragment nor behind an IPv6 extension header, so the first 4 bytes at
+ * l4_off, if l4_len covers them, are a TCP or UDP header's ports.
  */
 #define NDIV_L3_KNOWN_ADDR	0x1
 #define NDIV_L3_KNOWN_PORTS	0x2
+/* A first IPv4 fragment (MF, offset 0), with NDIV_PKT_FIRST_FRAG only. */
+#define NDIV_L3_FIRST_FRAG	0x4
 
 /*
  * Parse the Ethernet, VLAN and IP headers of f into l3. flags: which

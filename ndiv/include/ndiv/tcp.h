@@ -84,7 +84,7 @@ struct ndiv_tcp_seg {
 		struct ndiv_l3 l3;
 		struct {	/* the members of struct ndiv_l3 */
 			uint32_t l3_off, l4_off, l4_len;
-			uint8_t family, proto, vlan, first_frag, known;
+			uint8_t family, proto, vlan, known;
 			uint16_t vlan_tci;
 			const uint8_t *saddr, *daddr;
 		};
@@ -96,7 +96,6 @@ struct ndiv_tcp_seg {
 	uint8_t flags;		/* NDIV_TCP_FIN ... NDIV_TCP_CWR */
 	uint8_t hdr_len;	/* TCP header length in bytes (data offset) */
 	uint16_t window;	/* raw, not scaled */
-	uint8_t have;		/* NDIV_TCP_HAVE_*, also on failure */
 	struct ndiv_tcp_opts opt;
 };
 
@@ -108,22 +107,27 @@ _Static_assert(offsetof(struct ndiv_tcp_seg, daddr) ==
 	       "struct ndiv_tcp_seg: the l3 group and its names differ");
 
 /*
- * How far a parse got, also when it failed (see NDIV_L3_KNOWN_* in pkt.h):
- * an app tells a malformed segment sent to it (counted, dropped) from
- * anything else (passed to the stack). A later fragment never has its
- * "ports" read.
- */
-#define NDIV_TCP_HAVE_ADDR	0x1	/* family, saddr, daddr, l3/l4 offsets */
-#define NDIV_TCP_HAVE_PORTS	0x2	/* sport and dport */
-
-/*
  * Parse f into s. flags: NDIV_TCP_NOCSUM or 0. Returns 0 or a negated
- * enum ndiv_pkt_err; s is only meaningful on success, but for s->have.
+ * enum ndiv_pkt_err; s is only meaningful on success.
  */
 int ndiv_tcp_parse(const struct ndiv_frame *f, struct ndiv_tcp_seg *s,
-		  unsigned int flags);
+		   unsigned int flags);
 
-/* Verify the TCP checksum of a segment parsed from f: 0 or -E_BAD_CSUM_TCP. */
+/*
+ * After ndiv_tcp_parse() failed: whose segment it was, as far as the
+ * parser got (see NDIV_L3_KNOWN_* in pkt.h), so that an app counts a
+ * malformed segment sent to it and passes everything else. Returns
+ * NDIV_TCP_HAVE_* flags; with NDIV_TCP_HAVE_ADDR, s->family, s->saddr and
+ * s->daddr are set, with NDIV_TCP_HAVE_PORTS s->sport and s->dport too.
+ * A later fragment never has its "ports" read. Kept out of the parser so
+ * that the common path pays nothing for it.
+ */
+#define NDIV_TCP_HAVE_ADDR	0x1
+#define NDIV_TCP_HAVE_PORTS	0x2
+unsigned int ndiv_tcp_whose(const struct ndiv_frame *f,
+			    struct ndiv_tcp_seg *s);
+
+/* Verify the TCP checksum of a segment parsed from f: 0 or -E_BAD_CSUM_L4. */
 int ndiv_tcp_csum_ok(const struct ndiv_frame *f, const struct ndiv_tcp_seg *s);
 
 /* Sequence space of a segment: payload, plus one each for SYN and FIN. */
