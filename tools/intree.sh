@@ -6,10 +6,11 @@
 # Applies patches/series (patch -p1; a patch already applied is skipped),
 # copies the driver glue next to the patched drivers and makes each hooked
 # driver "select NDIV" in its Kconfig entry, installs the public headers
-# (include/linux/ndiv.h, include/ndiv/), and places the core, ndiv_bench
-# and slhttpd under net/ndiv/ with their Kconfig and Makefile, hooked into
-# net/Kconfig and net/Makefile. Idempotent: running it twice changes
-# nothing. See Documentation/kernel-builders.rst.
+# (include/linux/ndiv.h, include/ndiv/, include/uapi/linux/ndiv_ring.h),
+# and places the core, ndiv_bench and slhttpd under net/ndiv/ with their
+# Kconfig and Makefile, hooked into net/Kconfig and net/Makefile.
+# Idempotent: running it twice changes nothing. See
+# Documentation/kernel-builders.rst.
 set -eu
 
 usage() {
@@ -120,6 +121,11 @@ mkdir -p "$kt/include/linux" "$kt/include/ndiv"
 put "$top/ndiv/include/linux/ndiv.h" "$kt/include/linux"
 for h in "$top"/ndiv/include/ndiv/*.h; do
 	put "$h" "$kt/include/ndiv"
+done
+# The ring's user-space ABI, where <uapi/linux/...> finds it.
+mkdir -p "$kt/include/uapi/linux"
+for h in "$top"/ndiv/include/uapi/linux/*.h; do
+	put "$h" "$kt/include/uapi/linux"
 done
 
 # 4. net/ndiv: the core, ndiv_bench and slhttpd.
