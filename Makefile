@@ -149,3 +149,13 @@ bench-http: all
 # Not part of make check. BENCH_* variables: tools/bench/bench-xdp.sh.
 bench-xdp: all
 	@tools/bench/bench-xdp.sh
+
+# The ring to user space natively: round trips per second through the
+# portable ring code, a kernel-side and a daemon thread on two CPUs, batch
+# sizes 1 and 32 (tools/bench/native/ring_bench.c). JSON on stdout and in
+# build/bench/ring-native.json. No root, no VM; about 20 s.
+.PHONY: bench-ring-native
+bench-ring-native:
+	@$(MAKE) -s -C tools/bench/native O=$(BUILD)/bench ring
+	@$(BUILD)/bench/ring_bench $(RING_BENCH_ARGS) | \
+		tee $(BUILD)/bench/ring-native.json

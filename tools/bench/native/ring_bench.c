@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Native benchmark of the ring to user space: request-to-response round
+ * trips per second through the portable ring code (ndiv/lib/ring.c), no
+ * kernel, no NIC.
+ *
+ *   ring_bench [--batch N]... [--seconds S] [--runs R] [--slots N]
+ *              [--cpus A,B] [--mode threads|single]
+ *
+ * Two threads over one ring pair laid out as in <uapi/linux/ndiv_ring.h>:
+ *
+ *   kernel  allocates request slots, writes a parsed request into each
+ *           (descriptor, header spans, 64 request bytes), publishes a
+ *           batch; then takes a batch of responses, validates each as
+ *           the kernel does (ndiv_ring_resp_read()), copies head and
+ *           body out and checks the header lines in its copy;
+ *   daemon  takes a batch of requests, answers each with a 200 whose
+ *           body echoes the request target (reading the request bytes),
+ *           publishes the batch of responses and releases the requests.
+ *
+ * Both spin when their ring is empty (the need-wakeup path, where an idle
+ * daemon sleeps, is not exercised). A round trip is a response validated
+ * by the kernel thread. Each run lasts S seconds; the figure is the best
+ * and the median over R runs.
+ *
+ * Output: one JSON object on stdout, for example
+ *   {"bench": "ring-native", "slots": 256, "slot_size": 2048,
+ *    "results": [{"batch": 1, "runs": 5, "seconds": 2,
+ *                 "roundtrips_per_s_best": ..., "..._median": ...}, ...],
+ *    "native_roundtrips_per_s": <best at the largest batch>}
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <ndiv/ring.h>
+
+#define SLOT_SIZE	2048
+#define MAX_BATCHES	8
+#define MAX_RUNS	21
+#define MAX_BODY	(1U << 20)
+
+static const char request[] =
+	"GET /rest/items?id=42 HTTP/1.1\r\nHost: example.com\r\n"
+	"Accept: */*\r\n\r\n";
+static const char head[] = "Content-Type: text/plain\r\n";
+
+struct shared {
+	struct ndiv_ring_kidx kidx;
+	struct ndiv_ring_uidx uidx;
+};
+
+struct bench {
+	struct shared *sh;
+	uint8_t *req_slots;
+	uint8_t *resp_slots;
+	uint64_t *pending;
+	uint32_t slots;
+	uint32_t batch;
+	int single;
+	int cpu[2];
+	/* Each thread's private state apart from the other's. */
+	uint8_t pad0[NDIV_RING_LINE];
+	struct ndiv_ring_pair k;
+	uint64_t roundtrips;
+	uint64_t checksum;
+	uint8_t pad1[NDIV_RING_LINE];
+	struct ndiv_ring dreq;
+	struct ndiv_ring dresp;
+	uint8_t pad2[NDIV_RING_LINE];
+	int stop;		/* ndiv_read_once(), ndiv_write_once() */
+	uint8_t pad3[NDIV_RING_LINE];
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
+static void *alloc_or_die(size_t n)
+{
+	void *p = aligned_alloc(4096, (n + 4095) & ~(size_t)4095);
+
+	if (!p) {
+		perror("ring_bench");
+		exit(1);
+	}
+	memset(p, 0, n);
+	return p;
+}
+
+/* The kernel's side: what its HTTP parser would have found. */
+static void fill_request(struct ndiv_ring_req *req)
+{
+	struct ndiv_ring_hdr *h = (struct ndiv_ring_hdr *)(req + 1);
+	uint32_t data_off = sizeof(*req) + 2 * sizeof(*h);
+
+	req->data_off = data_off;
+	req->data_len = sizeof(request) - 1;
+	req->method = (struct ndiv_ring_span){ 0, 3 };
+	req->target = (struct ndiv_ring_span){ 4, 17 };
+	req->version = 0x0101;
+	req->nr_headers = 2;
+	req->family = NDIV_RING_IPV4;
+	req->addr[0] = 198;
+	req->addr[1] = 18;
+	req->addr[3] = 1;
+	req->port = 40000;
+	req->local_port = 80;
+	h[0] = (struct ndiv_ring_hdr){ { 23, 4 }, { 29, 11 } };
+	h[1] = (struct ndiv_ring_hdr){ { 42, 6 }, { 50, 3 } };
+	memcpy((uint8_t *)req + data_off, request, sizeof(request) - 1);
+}
+
+static uint32_t produce(struct bench *b)
+{
+	struct ndiv_ring_req *req;
+	uint32_t n;
+
+	for (n = 0; n < b->batch; n++) {
+		if (ndiv_ring_req_alloc(&b->k, &req) != 1)
+			break;
+		fill_request(req);
+	}
+	if (n)
+		ndiv_ring_req_submit(&b->k);
+	return n;
+}
+
+/* As the kernel would: validate, copy out once, check the copy. */
+static uint32_t consume(struct bench *b)
+{
+	struct ndiv_ring_resp_view v;
+	uint8_t copy[SLOT_SIZE];
+	uint32_t idx = 0, i;
+	int n;
+
+	n = ndiv_ring_peek(&b->k.resp, b->batch, &idx);
+	if (n < 0) {
+		fprintf(stderr, "ring_bench: bad response index\n");
+		exit(1);
+	}
+	for (i = 0; i < (uint32_t)n; i++) {
+		if (ndiv_ring_resp_read(&b->k, idx + i, &v) || !v.last) {
+			fprintf(stderr, "ring_bench: response refused\n");
+			exit(1);
+		}
+		memcpy(copy, v.head, v.head_len);
+		if (ndiv_ring_head_check(copy, v.head_len)) {
+			fprintf(stderr, "ring_bench: bad header lines\n");
+			exit(1);
+		}
+		memcpy(copy, v.body, v.body_len);
+		b->checksum += copy[v.body_len - 1];
+	}
+	ndiv_ring_release(&b->k.resp, n);
+	return n;
+}
+
+static void *kernel_side(void *arg)
+{
+	struct bench *b = arg;
+	uint64_t done = 0;
+
+	pin(b->cpu[0]);
+	while (!ndiv_read_once(b->stop)) {
+		produce(b);
+		done += consume(b);
+	}
+	b->roundtrips = done;
+	return NULL;
+}
+
+/* The daemon's answer to one request, written in the response slot. */
+static void answer(const struct ndiv_ring_req *req, struct ndiv_ring_resp *d)
+{
+	const uint8_t *data = (const uint8_t *)req + req->data_off;
+	uint8_t *p = (uint8_t *)d;
+
+	d->id = req->id;
+	d->status = 200;
+	d->flags = 0;
+	d->head_off = sizeof(*d);
+	d->head_len = sizeof(head) - 1;
+	memcpy(p + d->head_off, head, sizeof(head) - 1);
+	d->body_off = d->head_off + d->head_len;
+	d->body_len = req->target.len + 1;
+	memcpy(p + d->body_off, data + req->target.off, req->target.len);
+	p[d->body_off + req->target.len] = '\n';
+	d->reserved = 0;
+}
+
+/*
+ * Answer n requests from ridx on. There is room for every answer: the
+ * kernel side has at most slots requests waiting, so at most slots
+ * responses are in flight; the loop waits only for the kernel thread to
+ * release them.
+ */
+static void answer_batch(struct bench *b, uint32_t ridx, uint32_t n)
+{
+	uint32_t sidx = 0, i, got;
+	int m;
+
+	for (got = 0; got < n && !ndiv_read_once(b->stop); got += m) {
+		m = ndiv_ring_reserve(&b->dresp, n - got, &sidx);
+		if (m < 0)
+			exit(1);
+		for (i = 0; i < (uint32_t)m; i++)
+			answer(ndiv_ring_slot(&b->dreq, ridx + got + i),
+			       ndiv_ring_slot(&b->dresp, sidx + i));
+	}
+	ndiv_ring_submit(&b->dresp, n);
+}
+
+/* One batch of the daemon's work; how many requests it answered. */
+static int daemon_step(struct bench *b)
+{
+	uint32_t ridx = 0;
+	int n;
+
+	n = ndiv_ring_peek(&b->dreq, b->batch, &ridx);
+	if (n <= 0)
+		return n;
+	answer_batch(b, ridx, n);
+	ndiv_ring_release(&b->dreq, n);
+	return n;
+}
+
+static void *daemon_side(void *arg)
+{
+	struct bench *b = arg;
+
+	pin(b->cpu[1]);
+	while (!ndiv_read_once(b->stop))
+		daemon_step(b);
+	return NULL;
+}
+
+/*
+ * --single: both sides in turn on one CPU, no cache line crosses cores.
+ * The cost of the ring code and of the work around it, without the
+ * transfers between cores; a bound for the two-thread figure.
+ */
+static void *single_side(void *arg)
+{
+	struct bench *b = arg;
+	uint64_t done = 0;
+
+	pin(b->cpu[0]);
+	while (!ndiv_read_once(b->stop)) {
+		produce(b);
+		daemon_step(b);
+		done += consume(b);
+	}
+	b->roundtrips = done;
+	return NULL;
+}
+
+static void setup_rings(struct bench *b)
+{
+	size_t ring = (size_t)b->slots * SLOT_SIZE;
+	struct shared *sh = b->sh;
+	int err = 0;
+
+	memset(sh, 0, sizeof(*sh));
+	err |= ndiv_ring_init(&b->k.req, &sh->kidx.req_prod,
+			      &sh->uidx.req_cons, &sh->uidx.req_flags,
+			      b->req_slots, b->slots, SLOT_SIZE);
+	err |= ndiv_ring_init(&b->k.resp, &sh->uidx.resp_prod,
+			      &sh->kidx.resp_cons, &sh->kidx.resp_flags,
+			      b->resp_slots, b->slots, SLOT_SIZE);
+	memset(b->req_slots, 0, ring);
+	memset(b->resp_slots, 0, ring);
+	/* Start near the wrap so every run crosses it. */
+	ndiv_ring_reset(&b->k.req, 0xffffffffu - 1000);
+	ndiv_ring_reset(&b->k.resp, 0xffffffffu - 1000);
+	err |= ndiv_ring_pair_init(&b->k, b->pending, 1, MAX_BODY);
+	b->dreq = b->k.req;
+	b->dresp = b->k.resp;
+	err |= ndiv_ring_attach_cons(&b->dreq);
+	err |= ndiv_ring_attach_prod(&b->dresp);
+	if (err) {
+		fprintf(stderr, "ring_bench: ring setup failed\n");
+		exit(1);
+	}
+	ndiv_write_once(b->stop, 0);
+	b->roundtrips = 0;
+}
+
+static double run_once(struct bench *b, double seconds)
+{
+	pthread_t kt, dt;
+	double t0, t1;
+
+	setup_rings(b);
+	t0 = now();
+	if (b->single) {
+		if (pthread_create(&kt, NULL, single_side, b))
+			goto fail;
+	} else if (pthread_create(&dt, NULL, daemon_side, b) ||
+		   pthread_create(&kt, NULL, kernel_side, b)) {
+		goto fail;
+	}
+	while (now() - t0 < seconds)
+		usleep(10000);
+	ndiv_write_once(b->stop, 1);
+	pthread_join(kt, NULL);
+	t1 = now();
+	if (!b->single)
+		pthread_join(dt, NULL);
+	return b->roundtrips / (t1 - t0);
+fail:
+	perror("ring_bench: pthread_create");
+	exit(1);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void bad_usage(void)
+{
+	fprintf(stderr,
+		"usage: ring_bench [--batch N]... [--seconds S] [--runs R]\n"
+		"                  [--slots N] [--cpus A,B] [--mode threads|single]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	uint32_t batches[MAX_BATCHES] = { 0 }, nb = 0, i;
+	double seconds = 2, rate[MAX_RUNS], best_last = 0;
+	static struct bench b = { .slots = 256, .cpu = { 0, 1 } };
+	int runs = 5, r, a;
+
+	for (a = 1; a < argc; a++) {
+		if (a + 1 >= argc)
+			bad_usage();
+		if (!strcmp(argv[a], "--batch") && nb < MAX_BATCHES)
+			batches[nb++] = strtoul(argv[++a], NULL, 0);
+		else if (!strcmp(argv[a], "--seconds"))
+			seconds = strtod(argv[++a], NULL);
+		else if (!strcmp(argv[a], "--runs"))
+			runs = atoi(argv[++a]);
+		else if (!strcmp(argv[a], "--slots"))
+			b.slots = strtoul(argv[++a], NULL, 0);
+		else if (!strcmp(argv[a], "--mode"))
+			b.single = !strcmp(argv[++a], "single");
+		else if (!strcmp(argv[a], "--cpus"))
+			sscanf(argv[++a], "%d,%d", &b.cpu[0], &b.cpu[1]);
+		else
+			bad_usage();
+	}
+	if (!nb) {
+		batches[nb++] = 1;
+		batches[nb++] = 32;
+	}
+	if (runs < 1 || runs > MAX_RUNS || seconds <= 0 ||
+	    !ndiv_ring_geometry_ok(b.slots, SLOT_SIZE))
+		bad_usage();
+	for (i = 0; i < nb; i++)
+		if (!batches[i] || batches[i] > b.slots)
+			bad_usage();
+
+	b.sh = alloc_or_die(sizeof(*b.sh));
+	b.req_slots = alloc_or_die((size_t)b.slots * SLOT_SIZE);
+	b.resp_slots = alloc_or_die((size_t)b.slots * SLOT_SIZE);
+	b.pending = alloc_or_die(b.slots * sizeof(*b.pending));
+
+	printf("{\"bench\": \"ring-native\", \"mode\": \"%s\", \"slots\": %u, \"slot_size\": %u, \"cpus\": [%d, %d], \"results\": [",
+	       b.single ? "single" : "threads", b.slots, SLOT_SIZE,
+	       b.cpu[0], b.cpu[1]);
+	for (i = 0; i < nb; i++) {
+		b.batch = batches[i];
+		for (r = 0; r < runs; r++)
+			rate[r] = run_once(&b, seconds);
+		qsort(rate, runs, sizeof(rate[0]), cmp_double);
+		printf("%s{\"batch\": %u, \"runs\": %d, \"seconds\": %g, \"roundtrips_per_s_best\": %.0f, \"roundtrips_per_s_median\": %.0f}",
+		       i ? ", " : "", b.batch, runs, seconds, rate[runs - 1],
+		       rate[runs / 2]);
+		best_last = rate[runs - 1];
+		fflush(stdout);
+	}
+	printf("], \"native_roundtrips_per_s\": %.0f}\n", best_last);
+	fprintf(stderr, "ring_bench: checksum %llu\n",
+		(unsigned long long)b.checksum);
+	return 0;
+}
