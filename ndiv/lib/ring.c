@@ -11,15 +11,86 @@
  */
 #include <ndiv/ring.h>
 
+static int ndiv_ring_pow2(uint32_t v)
+{
+	return v && !(v & (v - 1));
+}
+
 int ndiv_ring_geometry_ok(uint32_t slots, uint32_t slot_size)
 {
 	return slots >= NDIV_RING_SLOTS_MIN && slots <= NDIV_RING_SLOTS_MAX &&
-	       !(slots & (slots - 1)) &&
-	       slot_size >= NDIV_RING_SLOT_SIZE_MIN &&
-	       slot_size <= NDIV_RING_SLOT_SIZE_MAX &&
-	       !(slot_size & (slot_size - 1));
+	       ndiv_ring_pow2(slots) && slot_size >= NDIV_RING_SLOT_SIZE_MIN &&
+	       slot_size <= NDIV_RING_SLOT_SIZE_MAX && ndiv_ring_pow2(slot_size);
 }
 NDIV_EXPORT(ndiv_ring_geometry_ok);
+
+static uint64_t ndiv_ring_round(uint64_t v, uint32_t page_size)
+{
+	return (v + page_size - 1) & ~(uint64_t)(page_size - 1);
+}
+
+/*
+ * Read-only part: header page, kernel indices, request slots; then the
+ * read-write part: daemon indices, response slots. Each area starts on
+ * a page, so that the two parts can be mapped with different rights.
+ * Every term fits in 64 bits: at most 2^13 rings of 2^16 slots of 2^20
+ * bytes.
+ */
+int ndiv_ring_layout(struct ndiv_ring_info *info, uint32_t nr_rings,
+		     uint32_t slots, uint32_t slot_size, uint32_t page_size)
+{
+	uint64_t idx_bytes, slot_bytes, off;
+
+	if (!ndiv_ring_geometry_ok(slots, slot_size) || !nr_rings ||
+	    nr_rings > NDIV_RING_RINGS_MAX || !ndiv_ring_pow2(page_size) ||
+	    page_size < 4096 || page_size > 65536)
+		return -1;
+	memset(info, 0, sizeof(*info));
+	info->magic = NDIV_RING_MAGIC;
+	info->abi_version = NDIV_RING_ABI_VERSION;
+	info->info_size = sizeof(*info);
+	info->page_size = page_size;
+	info->nr_rings = nr_rings;
+	info->slots = slots;
+	info->slot_size = slot_size;
+	info->ring_bytes = (uint64_t)slots * slot_size;
+	idx_bytes = ndiv_ring_round((uint64_t)nr_rings *
+				    sizeof(struct ndiv_ring_kidx), page_size);
+	slot_bytes = ndiv_ring_round(nr_rings * info->ring_bytes, page_size);
+	off = page_size;
+	info->kidx_off = off;
+	off += idx_bytes;
+	info->req_off = off;
+	off += slot_bytes;
+	info->rw_off = off;
+	info->uidx_off = off;
+	off += idx_bytes;
+	info->resp_off = off;
+	info->map_size = off + slot_bytes;
+	return 0;
+}
+NDIV_EXPORT(ndiv_ring_layout);
+
+int ndiv_ring_info_check(const struct ndiv_ring_info *info)
+{
+	struct ndiv_ring_info want;
+
+	if (info->magic != NDIV_RING_MAGIC ||
+	    info->abi_version != NDIV_RING_ABI_VERSION ||
+	    info->info_size < sizeof(*info) || !info->generation)
+		return -1;
+	if (ndiv_ring_layout(&want, info->nr_rings, info->slots,
+			     info->slot_size, info->page_size))
+		return -1;
+	return info->map_size == want.map_size &&
+	       info->rw_off == want.rw_off &&
+	       info->kidx_off == want.kidx_off &&
+	       info->uidx_off == want.uidx_off &&
+	       info->req_off == want.req_off &&
+	       info->resp_off == want.resp_off &&
+	       info->ring_bytes == want.ring_bytes ? 0 : -1;
+}
+NDIV_EXPORT(ndiv_ring_info_check);
 
 static uint32_t ndiv_ring_log2(uint32_t v)
 {

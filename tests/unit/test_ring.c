@@ -140,6 +140,65 @@ static void geometry(void)
 	KTAP_EXPECT(!ndiv_ring_geometry_ok(0, 0));
 }
 
+static void layout(void)
+{
+	struct ndiv_ring_info info, bad;
+
+	KTAP_EXPECT(ndiv_ring_layout(&info, 1, 8, 1024, 4096) == 0);
+	KTAP_EXPECT(info.magic == NDIV_RING_MAGIC && info.abi_version == 1);
+	KTAP_EXPECT(info.info_size == sizeof(info) && info.ring_bytes == 8192);
+	KTAP_EXPECT(info.kidx_off == 4096 && info.req_off == 8192);
+	KTAP_EXPECT(info.rw_off == 16384 && info.uidx_off == 16384);
+	KTAP_EXPECT(info.resp_off == 20480 && info.map_size == 28672);
+	/* 11 rings of kernel indices take a page, 11 * 384 bytes two. */
+	KTAP_EXPECT(ndiv_ring_layout(&info, 11, 8, 1024, 4096) == 0);
+	KTAP_EXPECT(info.req_off == 4096 + 8192);
+	KTAP_EXPECT(info.rw_off == info.req_off + 11 * 8192);
+	/* With 64 KiB pages every area still starts on a page. */
+	KTAP_EXPECT(ndiv_ring_layout(&info, 3, 8, 1024, 65536) == 0);
+	KTAP_EXPECT(info.req_off == 131072 && info.rw_off == 196608);
+	KTAP_EXPECT(info.map_size == 65536 * 5);
+	KTAP_EXPECT(ndiv_ring_layout(&info, 0, 8, 1024, 4096) == -1);
+	KTAP_EXPECT(ndiv_ring_layout(&info, NDIV_RING_RINGS_MAX + 1, 8, 1024,
+				     4096) == -1);
+	KTAP_EXPECT(ndiv_ring_layout(&info, 1, 8, 1024, 2048) == -1);
+	KTAP_EXPECT(ndiv_ring_layout(&info, 1, 8, 1024, 12288) == -1);
+	KTAP_EXPECT(ndiv_ring_layout(&info, 1, 7, 1024, 4096) == -1);
+	/* The largest ring: no 32-bit overflow anywhere. */
+	KTAP_EXPECT(ndiv_ring_layout(&info, NDIV_RING_RINGS_MAX, 65536,
+				     1U << 20, 4096) == 0);
+	KTAP_EXPECT(info.map_size > (1ULL << 49));
+
+	KTAP_EXPECT(ndiv_ring_layout(&info, 4, 256, 2048, 4096) == 0);
+	KTAP_EXPECT(ndiv_ring_info_check(&info) == -1);	/* generation 0 */
+	info.generation = 1;
+	KTAP_EXPECT(ndiv_ring_info_check(&info) == 0);
+	bad = info;
+	bad.magic++;
+	KTAP_EXPECT(ndiv_ring_info_check(&bad) == -1);
+	bad = info;
+	bad.abi_version = 2;
+	KTAP_EXPECT(ndiv_ring_info_check(&bad) == -1);
+	bad = info;
+	bad.info_size = 64;
+	KTAP_EXPECT(ndiv_ring_info_check(&bad) == -1);
+	bad = info;
+	bad.info_size = 256;	/* a newer kernel's longer header */
+	KTAP_EXPECT(ndiv_ring_info_check(&bad) == 0);
+	bad = info;
+	bad.resp_off += 4096;
+	KTAP_EXPECT(ndiv_ring_info_check(&bad) == -1);
+	bad = info;
+	bad.map_size -= 1;
+	KTAP_EXPECT(ndiv_ring_info_check(&bad) == -1);
+	bad = info;
+	bad.slots = 512;
+	KTAP_EXPECT(ndiv_ring_info_check(&bad) == -1);
+	bad = info;
+	bad.page_size = 0;
+	KTAP_EXPECT(ndiv_ring_info_check(&bad) == -1);
+}
+
 static void init_and_slots(void)
 {
 	struct harness *h = setup(0);
@@ -747,6 +806,7 @@ int main(void)
 {
 	static const struct ktap_case cases[] = {
 		KTAP_CASE(geometry),
+		KTAP_CASE(layout),
 		KTAP_CASE(init_and_slots),
 		KTAP_CASE(empty_and_full),
 		KTAP_CASE(wrap_around),

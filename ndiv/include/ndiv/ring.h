@@ -69,6 +69,23 @@ struct ndiv_ring {
 /* Is this a ring geometry the ABI allows? */
 int ndiv_ring_geometry_ok(uint32_t slots, uint32_t slot_size);
 
+/* Most ring pairs in one ring: one per possible CPU. */
+#define NDIV_RING_RINGS_MAX	8192
+
+/*
+ * Lay out a ring of nr_rings pairs: fill in the header page's magic,
+ * version, geometry and offsets (generation, max_body and name are the
+ * caller's). Returns 0, or -1 if a value is out of range.
+ */
+int ndiv_ring_layout(struct ndiv_ring_info *info, uint32_t nr_rings,
+		     uint32_t slots, uint32_t slot_size, uint32_t page_size);
+
+/*
+ * User space, after mapping the header page: is it a ring of this ABI
+ * whose offsets are exactly those ndiv_ring_layout() gives? 0 or -1.
+ */
+int ndiv_ring_info_check(const struct ndiv_ring_info *info);
+
 /* Set up r over shared memory; -1 if the geometry is not allowed. */
 int ndiv_ring_init(struct ndiv_ring *r, uint32_t *producer,
 		   uint32_t *consumer, uint32_t *flags, void *slots,
