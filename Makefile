@@ -159,3 +159,20 @@ bench-ring-native:
 	@$(MAKE) -s -C tools/bench/native O=$(BUILD)/bench ring
 	@$(BUILD)/bench/ring_bench $(RING_BENCH_ARGS) | \
 		tee $(BUILD)/bench/ring-native.json
+
+# libndiv, the daemon's side of the ring (tools/libndiv): built with the
+# tools into build/lib, installed with make install (library, libndiv.h,
+# <linux/ndiv_ring.h>, libndiv.pc).
+.PHONY: libndiv install-libndiv
+tools: libndiv
+libndiv:
+	@$(MAKE) -s -C tools/libndiv O=$(BUILD)/lib
+install: install-libndiv
+install-libndiv: libndiv
+	@$(MAKE) -s -C tools/libndiv O=$(BUILD)/lib DESTDIR=$(DESTDIR) \
+		PREFIX=$(PREFIX) install
+	@[ -n "$(DESTDIR)" ] || ldconfig
+clean: clean-libndiv
+.PHONY: clean-libndiv
+clean-libndiv:
+	rm -rf $(BUILD)/lib
