@@ -7,16 +7,18 @@
  *   ring_bench [--batch N]... [--seconds S] [--runs R] [--slots N]
  *              [--cpus A,B] [--mode threads|single]
  *
- * Two threads over one ring pair laid out as in <uapi/linux/ndiv_ring.h>:
+ * Two threads over one ring pair laid out as in <uapi/linux/ndiv_ring.h>
+ * (ndiv_ring_layout()), in ordinary memory:
  *
  *   kernel  allocates request slots, writes a parsed request into each
  *           (descriptor, header spans, 64 request bytes), publishes a
  *           batch; then takes a batch of responses, validates each as
  *           the kernel does (ndiv_ring_resp_read()), copies head and
  *           body out and checks the header lines in its copy;
- *   daemon  takes a batch of requests, answers each with a 200 whose
- *           body echoes the request target (reading the request bytes),
- *           publishes the batch of responses and releases the requests.
+ *   daemon  on libndiv (ndiv_attach_mem()): takes a batch of requests,
+ *           answers each with a 200 whose body echoes the request target
+ *           (read in place), publishes the batch of responses and
+ *           releases the requests.
  *
  * Both spin when their ring is empty, and yield the CPU after 256 idle
  * rounds in a row (the need-wakeup path, where an idle daemon sleeps, is
@@ -26,10 +28,12 @@
  * on the two CPUs lowers them.
  *
  * Output: one JSON object on stdout, for example
- *   {"bench": "ring-native", "slots": 256, "slot_size": 2048,
+ *   {"bench": "ring-native", "mode": "threads", "slots": 256,
+ *    "slot_size": 2048, "cpus": [0, 1],
  *    "results": [{"batch": 1, "runs": 5, "seconds": 2,
  *                 "roundtrips_per_s_best": ..., "..._median": ...}, ...],
- *    "native_roundtrips_per_s": <best at the largest batch>}
+ *    "loadavg_1min": ..., "native_roundtrips_per_s": <best at the last
+ *    batch size>}
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -40,6 +44,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <ndiv/ring.h>
+#include <libndiv.h>
 
 #define SLOT_SIZE	2048
 #define MAX_BATCHES	8
@@ -51,15 +56,12 @@ static const char request[] =
 	"Accept: */*\r\n\r\n";
 static const char head[] = "Content-Type: text/plain\r\n";
 
-struct shared {
-	struct ndiv_ring_kidx kidx;
-	struct ndiv_ring_uidx uidx;
-};
+/* Spans of request[]: method, target, two headers' names and values. */
+static struct ndiv_ring_span spans[6];
 
 struct bench {
-	struct shared *sh;
-	uint8_t *req_slots;
-	uint8_t *resp_slots;
+	struct ndiv_ring_info info;
+	uint8_t *map;		/* the ring, as the daemon would map it */
 	uint64_t *pending;
 	uint32_t slots;
 	uint32_t batch;
@@ -71,8 +73,8 @@ struct bench {
 	uint64_t roundtrips;
 	uint64_t checksum;
 	uint8_t pad1[NDIV_RING_LINE];
-	struct ndiv_ring dreq;
-	struct ndiv_ring dresp;
+	struct ndiv *nd;
+	struct ndiv_queue *q;
 	uint8_t pad2[NDIV_RING_LINE];
 	int stop;		/* ndiv_read_once(), ndiv_write_once() */
 	uint8_t pad3[NDIV_RING_LINE];
@@ -117,8 +119,8 @@ static void fill_request(struct ndiv_ring_req *req)
 
 	req->data_off = data_off;
 	req->data_len = sizeof(request) - 1;
-	req->method = (struct ndiv_ring_span){ 0, 3 };
-	req->target = (struct ndiv_ring_span){ 4, 17 };
+	req->method = spans[0];
+	req->target = spans[1];
 	req->version = 0x0101;
 	req->nr_headers = 2;
 	req->family = NDIV_RING_IPV4;
@@ -127,8 +129,8 @@ static void fill_request(struct ndiv_ring_req *req)
 	req->addr[3] = 1;
 	req->port = 40000;
 	req->local_port = 80;
-	h[0] = (struct ndiv_ring_hdr){ { 23, 4 }, { 29, 11 } };
-	h[1] = (struct ndiv_ring_hdr){ { 42, 6 }, { 50, 3 } };
+	h[0] = (struct ndiv_ring_hdr){ spans[2], spans[3] };
+	h[1] = (struct ndiv_ring_hdr){ spans[4], spans[5] };
 	memcpy((uint8_t *)req + data_off, request, sizeof(request) - 1);
 }
 
@@ -210,45 +212,35 @@ static void *kernel_side(void *arg)
 	return NULL;
 }
 
-/* The daemon's answer to one request, written in the response slot. */
-static void answer(const struct ndiv_ring_req *req, struct ndiv_ring_resp *d)
-{
-	const uint8_t *data = (const uint8_t *)req + req->data_off;
-	uint8_t *p = (uint8_t *)d;
-
-	d->id = req->id;
-	d->status = 200;
-	d->flags = 0;
-	d->head_off = sizeof(*d);
-	d->head_len = sizeof(head) - 1;
-	memcpy(p + d->head_off, head, sizeof(head) - 1);
-	d->body_off = d->head_off + d->head_len;
-	d->body_len = req->target.len + 1;
-	memcpy(p + d->body_off, data + req->target.off, req->target.len);
-	p[d->body_off + req->target.len] = '\n';
-	d->reserved = 0;
-}
-
 /*
- * Answer n requests from ridx on. There is room for every answer: the
- * kernel side has at most slots requests waiting, so at most slots
- * responses are in flight; the loop waits only for the kernel thread to
- * release them.
+ * The daemon, on libndiv: a 200 whose body echoes the request target,
+ * read in place. Answers n requests from ridx on. There is room for
+ * every answer: the kernel side has at most slots requests waiting, so
+ * at most slots responses are in flight; the loop waits only for the
+ * kernel thread to release them.
  */
 static void answer_batch(struct bench *b, uint32_t ridx, uint32_t n)
 {
+	const struct ndiv_ring_req *req;
 	uint32_t sidx = 0, i, got;
+	const char *target;
+	size_t len;
 	int m;
 
 	for (got = 0; got < n && !ndiv_read_once(b->stop); got += m) {
-		m = ndiv_ring_reserve(&b->dresp, n - got, &sidx);
+		m = ndiv_reserve(b->q, n - got, &sidx);
 		if (m < 0)
 			exit(1);
-		for (i = 0; i < (uint32_t)m; i++)
-			answer(ndiv_ring_slot(&b->dreq, ridx + got + i),
-			       ndiv_ring_slot(&b->dresp, sidx + i));
+		for (i = 0; i < (uint32_t)m; i++) {
+			req = ndiv_request(b->q, ridx + got + i);
+			target = ndiv_span(b->q, req, &req->target, &len);
+			if (!target ||
+			    ndiv_respond(b->q, sidx + i, req->id, 200, 0, head,
+					 sizeof(head) - 1, target, len))
+				exit(1);
+		}
 	}
-	ndiv_ring_submit(&b->dresp, n);
+	ndiv_submit(b->q, n);
 }
 
 /* One batch of the daemon's work; how many requests it answered. */
@@ -257,11 +249,11 @@ static int daemon_step(struct bench *b)
 	uint32_t ridx = 0;
 	int n;
 
-	n = ndiv_ring_peek(&b->dreq, b->batch, &ridx);
+	n = ndiv_peek(b->q, b->batch, &ridx);
 	if (n <= 0)
 		return n;
 	answer_batch(b, ridx, n);
-	ndiv_ring_release(&b->dreq, n);
+	ndiv_release(b->q, n);
 	return n;
 }
 
@@ -296,35 +288,59 @@ static void *single_side(void *arg)
 	return NULL;
 }
 
-static void setup_rings(struct bench *b)
+/* The kernel's side of ring pair 0, reset for a run. */
+static int setup_kernel(struct bench *b)
 {
-	size_t ring = (size_t)b->slots * SLOT_SIZE;
-	struct shared *sh = b->sh;
-	int err = 0;
+	struct ndiv_ring_info *in = &b->info;
+	struct ndiv_ring_kidx *k = (void *)(b->map + in->kidx_off);
+	struct ndiv_ring_uidx *u = (void *)(b->map + in->uidx_off);
 
-	memset(sh, 0, sizeof(*sh));
-	err |= ndiv_ring_init(&b->k.req, &sh->kidx.req_prod,
-			      &sh->uidx.req_cons, &sh->uidx.req_flags,
-			      b->req_slots, b->slots, SLOT_SIZE);
-	err |= ndiv_ring_init(&b->k.resp, &sh->uidx.resp_prod,
-			      &sh->kidx.resp_cons, &sh->kidx.resp_flags,
-			      b->resp_slots, b->slots, SLOT_SIZE);
-	memset(b->req_slots, 0, ring);
-	memset(b->resp_slots, 0, ring);
+	if (ndiv_ring_init(&b->k.req, &k->req_prod, &u->req_cons,
+			   &u->req_flags, b->map + in->req_off, in->slots,
+			   in->slot_size) ||
+	    ndiv_ring_init(&b->k.resp, &u->resp_prod, &k->resp_cons,
+			   &k->resp_flags, b->map + in->resp_off, in->slots,
+			   in->slot_size))
+		return -1;
 	/* Start near the wrap so every run crosses it. */
 	ndiv_ring_reset(&b->k.req, 0xffffffffu - 1000);
 	ndiv_ring_reset(&b->k.resp, 0xffffffffu - 1000);
-	err |= ndiv_ring_pair_init(&b->k, b->pending, 1, MAX_BODY);
-	b->dreq = b->k.req;
-	b->dresp = b->k.resp;
-	err |= ndiv_ring_attach_cons(&b->dreq);
-	err |= ndiv_ring_attach_prod(&b->dresp);
-	if (err) {
+	return ndiv_ring_pair_init(&b->k, b->pending, in->generation,
+				   MAX_BODY);
+}
+
+static void setup_rings(struct bench *b)
+{
+	size_t ro = b->info.rw_off;
+
+	memset(b->map, 0, b->info.map_size);
+	memcpy(b->map, &b->info, sizeof(b->info));
+	ndiv_detach(b->nd);
+	b->nd = NULL;
+	if (setup_kernel(b) ||
+	    ndiv_attach_mem(b->map, ro, b->map + ro, b->info.map_size - ro,
+			    &b->nd)) {
 		fprintf(stderr, "ring_bench: ring setup failed\n");
 		exit(1);
 	}
+	b->q = ndiv_queue(b->nd, 0);
 	ndiv_write_once(b->stop, 0);
 	b->roundtrips = 0;
+}
+
+/* Where the spans of request[] are. */
+static void find_spans(void)
+{
+	static const char *const parts[] = {
+		"GET", "/rest/items?id=42", "Host", "example.com", "Accept",
+		"*/*",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(parts); i++) {
+		spans[i].off = strstr(request, parts[i]) - request;
+		spans[i].len = strlen(parts[i]);
+	}
 }
 
 static double run_once(struct bench *b, double seconds)
@@ -419,10 +435,13 @@ int main(int argc, char **argv)
 		if (!batches[i] || batches[i] > b.slots)
 			bad_usage();
 
-	b.sh = alloc_or_die(sizeof(*b.sh));
-	b.req_slots = alloc_or_die((size_t)b.slots * SLOT_SIZE);
-	b.resp_slots = alloc_or_die((size_t)b.slots * SLOT_SIZE);
+	if (ndiv_ring_layout(&b.info, 1, b.slots, SLOT_SIZE, 4096))
+		bad_usage();
+	b.info.generation = 1;
+	b.info.max_body = MAX_BODY;
+	b.map = alloc_or_die(b.info.map_size);
 	b.pending = alloc_or_die(b.slots * sizeof(*b.pending));
+	find_spans();
 
 	printf("{\"bench\": \"ring-native\", \"mode\": \"%s\", \"slots\": %u, \"slot_size\": %u, \"cpus\": [%d, %d], \"results\": [",
 	       b.single ? "single" : "threads", b.slots, SLOT_SIZE,
