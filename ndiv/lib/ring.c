@@ -224,6 +224,11 @@ int ndiv_ring_sleep(struct ndiv_ring *r)
 }
 NDIV_EXPORT(ndiv_ring_sleep);
 
+/*
+ * After ndiv_ring_init() and ndiv_ring_reset() of both rings: pending
+ * has room for req.size ids; gen (not 0) makes this attach's ids differ
+ * from every earlier one's.
+ */
 int ndiv_ring_pair_init(struct ndiv_ring_pair *p, uint64_t *pending,
 			uint32_t gen, uint32_t max_body)
 {

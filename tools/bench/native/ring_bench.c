@@ -31,7 +31,9 @@
  *   {"bench": "ring-native", "mode": "threads", "slots": 256,
  *    "slot_size": 2048, "cpus": [0, 1],
  *    "results": [{"batch": 1, "runs": 5, "seconds": 2,
- *                 "roundtrips_per_s_best": ..., "..._median": ...}, ...],
+ *                 "roundtrips_per_s_best": ..., "..._median": ...,
+ *                 "roundtrips_per_daemon_cpu_s_best": ...,
+ *                 "..._median": ...}, ...],
  *    "loadavg_1min": ..., "native_roundtrips_per_s": <best at the last
  *    batch size>}
  */
@@ -71,6 +73,7 @@ struct bench {
 	uint8_t pad0[NDIV_RING_LINE];
 	struct ndiv_ring_pair k;
 	uint64_t roundtrips;
+	double daemon_cpu;	/* seconds the daemon's thread ran */
 	uint64_t checksum;
 	uint8_t pad1[NDIV_RING_LINE];
 	struct ndiv *nd;
@@ -80,12 +83,17 @@ struct bench {
 	uint8_t pad3[NDIV_RING_LINE];
 };
 
-static double now(void)
+static double clock_s(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double now(void)
+{
+	return clock_s(CLOCK_MONOTONIC);
 }
 
 static void pin(int cpu)
@@ -265,6 +273,7 @@ static void *daemon_side(void *arg)
 	pin(b->cpu[1]);
 	while (!ndiv_read_once(b->stop))
 		idle(&spins, daemon_step(b) > 0);
+	b->daemon_cpu = clock_s(CLOCK_THREAD_CPUTIME_ID);
 	return NULL;
 }
 
@@ -285,6 +294,7 @@ static void *single_side(void *arg)
 		done += consume(b);
 	}
 	b->roundtrips = done;
+	b->daemon_cpu = clock_s(CLOCK_THREAD_CPUTIME_ID);
 	return NULL;
 }
 
@@ -343,7 +353,13 @@ static void find_spans(void)
 	}
 }
 
-static double run_once(struct bench *b, double seconds)
+/*
+ * One run: round trips per second of wall time, and per second the
+ * daemon's thread was on a CPU (*per_cpu; in --mode single, the one
+ * thread doing both sides). The second depends less on what else the
+ * machine runs: time the thread waited for a CPU does not count.
+ */
+static double run_once(struct bench *b, double seconds, double *per_cpu)
 {
 	pthread_t kt, dt;
 	double t0, t1;
@@ -364,6 +380,7 @@ static double run_once(struct bench *b, double seconds)
 	t1 = now();
 	if (!b->single)
 		pthread_join(dt, NULL);
+	*per_cpu = b->daemon_cpu > 0 ? b->roundtrips / b->daemon_cpu : 0;
 	return b->roundtrips / (t1 - t0);
 fail:
 	perror("ring_bench: pthread_create");
@@ -402,7 +419,7 @@ static void bad_usage(void)
 int main(int argc, char **argv)
 {
 	uint32_t batches[MAX_BATCHES] = { 0 }, nb = 0, i;
-	double seconds = 2, rate[MAX_RUNS], best_last = 0;
+	double seconds = 2, rate[MAX_RUNS], cpu[MAX_RUNS], best_last = 0;
 	static struct bench b = { .slots = 256, .cpu = { 0, 1 } };
 	int runs = 5, r, a;
 
@@ -449,11 +466,12 @@ int main(int argc, char **argv)
 	for (i = 0; i < nb; i++) {
 		b.batch = batches[i];
 		for (r = 0; r < runs; r++)
-			rate[r] = run_once(&b, seconds);
+			rate[r] = run_once(&b, seconds, &cpu[r]);
 		qsort(rate, runs, sizeof(rate[0]), cmp_double);
-		printf("%s{\"batch\": %u, \"runs\": %d, \"seconds\": %g, \"roundtrips_per_s_best\": %.0f, \"roundtrips_per_s_median\": %.0f}",
+		qsort(cpu, runs, sizeof(cpu[0]), cmp_double);
+		printf("%s{\"batch\": %u, \"runs\": %d, \"seconds\": %g, \"roundtrips_per_s_best\": %.0f, \"roundtrips_per_s_median\": %.0f, \"roundtrips_per_daemon_cpu_s_best\": %.0f, \"roundtrips_per_daemon_cpu_s_median\": %.0f}",
 		       i ? ", " : "", b.batch, runs, seconds, rate[runs - 1],
-		       rate[runs / 2]);
+		       rate[runs / 2], cpu[runs - 1], cpu[runs / 2]);
 		best_last = rate[runs - 1];
 		fflush(stdout);
 	}
