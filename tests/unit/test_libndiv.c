@@ -30,6 +30,8 @@ struct kside {
 	struct ndiv_ring_info info;
 	uint64_t pending[SLOTS];
 	struct ndiv_ring_pair p;	/* ring pair 1 */
+	struct ndiv *nd;		/* the daemon's side, attached */
+	struct ndiv_queue *q;		/* its queue of ring pair 1 */
 };
 
 static void kside_pair(struct kside *k, unsigned int i)
@@ -134,6 +136,22 @@ static struct ndiv *attach(struct kside *k)
 	return nd;
 }
 
+/* A ring, its kernel side, and a daemon attached to it. */
+static struct kside *setup(void)
+{
+	struct kside *k = kside_new();
+
+	k->nd = attach(k);
+	k->q = ndiv_queue(k->nd, 1);
+	return k;
+}
+
+static void teardown(struct kside *k)
+{
+	ndiv_detach(k->nd);
+	kside_free(k);
+}
+
 static int span_is(const char *p, size_t len, const char *s)
 {
 	return p && len == strlen(s) && !memcmp(p, s, len);
@@ -141,16 +159,15 @@ static int span_is(const char *p, size_t len, const char *s)
 
 static void attach_fd(void)
 {
-	struct kside *k = kside_new();
-	struct ndiv *nd = attach(k);
+	struct kside *k = setup();
+	struct ndiv *nd = k->nd;
 
 	KTAP_EXPECT(ndiv_fd(nd) == k->fd);
 	KTAP_EXPECT(ndiv_queues(nd) == RINGS);
 	KTAP_EXPECT(ndiv_info(nd)->generation == GEN);
 	KTAP_EXPECT(!strcmp(ndiv_info(nd)->name, "api"));
 	KTAP_EXPECT(ndiv_queue(nd, 1) && !ndiv_queue(nd, RINGS));
-	ndiv_detach(nd);
-	kside_free(k);
+	teardown(k);
 }
 
 static void attach_refused(void)
@@ -186,9 +203,9 @@ static void attach_refused(void)
 
 static void round_trip(void)
 {
-	struct kside *k = kside_new();
-	struct ndiv *nd = attach(k);
-	struct ndiv_queue *q = ndiv_queue(nd, 1);
+	struct kside *k = setup();
+	struct ndiv *nd = k->nd;
+	struct ndiv_queue *q = k->q;
 	static const char head[] = "Content-Type: text/plain\r\n";
 	const struct ndiv_ring_req *req;
 	struct ndiv_ring_resp_view v;
@@ -226,16 +243,14 @@ static void round_trip(void)
 		KTAP_EXPECT(!memcmp(v.body, "ok\n", 3));
 		KTAP_EXPECT(ndiv_ring_head_check(v.head, v.head_len) == 0);
 	}
-	ndiv_detach(nd);
-	kside_free(k);
+	teardown(k);
 }
 
 /* A body longer than a slot, in parts; and what does not fit. */
 static void long_body(void)
 {
-	struct kside *k = kside_new();
-	struct ndiv *nd = attach(k);
-	struct ndiv_queue *q = ndiv_queue(nd, 1);
+	struct kside *k = setup();
+	struct ndiv_queue *q = k->q;
 	static char body[3000];
 	struct ndiv_ring_resp_view v;
 	struct ndiv_ring_resp *d;
@@ -281,16 +296,14 @@ static void long_body(void)
 		if (v.last)
 			break;
 	KTAP_EXPECT(v.last && n + v.body_len == sizeof(body));
-	ndiv_detach(nd);
-	kside_free(k);
+	teardown(k);
 }
 
 /* Spans the kernel got wrong do not make the daemon read outside. */
 static void bad_spans(void)
 {
-	struct kside *k = kside_new();
-	struct ndiv *nd = attach(k);
-	struct ndiv_queue *q = ndiv_queue(nd, 1);
+	struct kside *k = setup();
+	struct ndiv_queue *q = k->q;
 	struct ndiv_ring_req *req;
 	struct ndiv_ring_span s;
 	size_t len;
@@ -314,15 +327,14 @@ static void bad_spans(void)
 	req->data_len = 10;
 	req->data_off = 8;
 	KTAP_EXPECT(!ndiv_data(q, req, &len));
-	ndiv_detach(nd);
-	kside_free(k);
+	teardown(k);
 }
 
 static void sleep_and_kick(void)
 {
-	struct kside *k = kside_new();
-	struct ndiv *nd = attach(k);
-	struct ndiv_queue *q = ndiv_queue(nd, 1);
+	struct kside *k = setup();
+	struct ndiv *nd = k->nd;
+	struct ndiv_queue *q = k->q;
 	uint32_t ri, si;
 	int wake;
 
@@ -343,8 +355,7 @@ static void sleep_and_kick(void)
 	KTAP_EXPECT(ndiv_ring_sleep(&k->p.resp) == 1);
 	KTAP_EXPECT(ndiv_needs_kick(q));
 	KTAP_EXPECT(ndiv_kick(nd) == -EOPNOTSUPP);
-	ndiv_detach(nd);
-	kside_free(k);
+	teardown(k);
 }
 
 int main(void)

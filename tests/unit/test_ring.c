@@ -479,130 +479,74 @@ static void response_ok(void)
 }
 
 /* Every way a response descriptor can be wrong, and what it costs. */
+#define SET_ID		0x1	/* id = (id ^ id_xor) - id_sub, or 0 */
+#define SET_STATUS	0x2
+#define SET_FLAGS	0x4
+#define SET_RESERVED	0x8
+#define SET_HEAD	0x10	/* head_off, head_len = off, len */
+#define SET_BODY	0x20	/* body_off, body_len = off, len */
+
 struct bad_case {
 	const char *name;
 	int fault;
 	int client;	/* the request is answered with a 502 */
-	void (*spoil)(struct ndiv_ring_resp *d, uint64_t id);
+	unsigned int set;
+	uint64_t id_xor;
+	uint64_t id_sub;
+	int id_zero;
+	uint16_t status;
+	uint16_t flags;
+	uint32_t off;
+	uint32_t len;
 };
 
-static void spoil_gen(struct ndiv_ring_resp *d, uint64_t id)
+static void spoil(struct ndiv_ring_resp *d, uint64_t id,
+		  const struct bad_case *c)
 {
-	d->id = id ^ (1ULL << 40);
+	if (c->set & SET_ID)
+		d->id = c->id_zero ? 0 : (id ^ c->id_xor) - c->id_sub;
+	if (c->set & SET_STATUS)
+		d->status = c->status;
+	if (c->set & SET_FLAGS)
+		d->flags = c->flags;
+	if (c->set & SET_RESERVED)
+		d->reserved = 1;
+	if (c->set & SET_HEAD) {
+		d->head_off = c->off;
+		d->head_len = c->len;
+	}
+	if (c->set & SET_BODY) {
+		d->body_off = c->off;
+		d->body_len = c->len;
+	}
 }
 
-static void spoil_unsent(struct ndiv_ring_resp *d, uint64_t id)
-{
-	d->id = id + 1;
-}
-
-static void spoil_old(struct ndiv_ring_resp *d, uint64_t id)
-{
-	d->id = id - SLOTS;
-}
-
-static void spoil_zero_id(struct ndiv_ring_resp *d, uint64_t id)
-{
-	d->id = 0;
-	(void)id;
-}
-
-static void spoil_status_low(struct ndiv_ring_resp *d, uint64_t id)
-{
-	d->status = 99;
-	(void)id;
-}
-
-static void spoil_status_high(struct ndiv_ring_resp *d, uint64_t id)
-{
-	d->status = 600;
-	(void)id;
-}
-
-static void spoil_status_zero(struct ndiv_ring_resp *d, uint64_t id)
-{
-	d->status = 0;
-	(void)id;
-}
-
-static void spoil_flags(struct ndiv_ring_resp *d, uint64_t id)
-{
-	d->flags = 0x8000;
-	(void)id;
-}
-
-static void spoil_reserved(struct ndiv_ring_resp *d, uint64_t id)
-{
-	d->reserved = 1;
-	(void)id;
-}
-
-static void spoil_head_in_desc(struct ndiv_ring_resp *d, uint64_t id)
-{
-	d->head_off = sizeof(*d) - 1;
-	d->head_len = 4;
-	(void)id;
-}
-
-static void spoil_head_past(struct ndiv_ring_resp *d, uint64_t id)
-{
-	d->head_off = SLOT_SIZE - 4;
-	d->head_len = 5;
-	(void)id;
-}
-
-static void spoil_head_wrap(struct ndiv_ring_resp *d, uint64_t id)
-{
-	d->head_off = 64;
-	d->head_len = 0xffffffffu - 32;	/* off + len wraps to 31 */
-	(void)id;
-}
-
-static void spoil_head_off(struct ndiv_ring_resp *d, uint64_t id)
-{
-	d->head_off = SLOT_SIZE + 1;
-	d->head_len = 1;
-	(void)id;
-}
-
-static void spoil_body_past(struct ndiv_ring_resp *d, uint64_t id)
-{
-	d->body_off = 64;
-	d->body_len = SLOT_SIZE;
-	(void)id;
-}
-
-static void spoil_body_wrap(struct ndiv_ring_resp *d, uint64_t id)
-{
-	d->body_off = 0x80000000u;
-	d->body_len = 0x80000000u;
-	(void)id;
-}
-
-static void spoil_body_in_desc(struct ndiv_ring_resp *d, uint64_t id)
-{
-	d->body_off = 0;
-	d->body_len = 1;
-	(void)id;
-}
+#define DESC	sizeof(struct ndiv_ring_resp)
 
 static const struct bad_case bad_cases[] = {
-	{ "generation", NDIV_RING_BAD_ID, 0, spoil_gen },
-	{ "not sent", NDIV_RING_BAD_ID, 0, spoil_unsent },
-	{ "too old", NDIV_RING_BAD_ID, 0, spoil_old },
-	{ "zero id", NDIV_RING_BAD_ID, 0, spoil_zero_id },
-	{ "status 99", NDIV_RING_BAD_STATUS, 1, spoil_status_low },
-	{ "status 600", NDIV_RING_BAD_STATUS, 1, spoil_status_high },
-	{ "status 0", NDIV_RING_BAD_STATUS, 1, spoil_status_zero },
-	{ "flags", NDIV_RING_BAD_FLAGS, 1, spoil_flags },
-	{ "reserved", NDIV_RING_BAD_RESERVED, 1, spoil_reserved },
-	{ "head in descriptor", NDIV_RING_BAD_HEAD, 1, spoil_head_in_desc },
-	{ "head past slot", NDIV_RING_BAD_HEAD, 1, spoil_head_past },
-	{ "head wraps", NDIV_RING_BAD_HEAD, 1, spoil_head_wrap },
-	{ "head offset", NDIV_RING_BAD_HEAD, 1, spoil_head_off },
-	{ "body past slot", NDIV_RING_BAD_BODY, 1, spoil_body_past },
-	{ "body wraps", NDIV_RING_BAD_BODY, 1, spoil_body_wrap },
-	{ "body in descriptor", NDIV_RING_BAD_BODY, 1, spoil_body_in_desc },
+	{ "generation", NDIV_RING_BAD_ID, 0, SET_ID, .id_xor = 1ULL << 40 },
+	{ "not sent", NDIV_RING_BAD_ID, 0, SET_ID, .id_sub = -1ULL },
+	{ "too old", NDIV_RING_BAD_ID, 0, SET_ID, .id_sub = SLOTS },
+	{ "zero id", NDIV_RING_BAD_ID, 0, SET_ID, .id_zero = 1 },
+	{ "status 99", NDIV_RING_BAD_STATUS, 1, SET_STATUS, .status = 99 },
+	{ "status 600", NDIV_RING_BAD_STATUS, 1, SET_STATUS, .status = 600 },
+	{ "status 0", NDIV_RING_BAD_STATUS, 1, SET_STATUS, .status = 0 },
+	{ "flags", NDIV_RING_BAD_FLAGS, 1, SET_FLAGS, .flags = 0x8000 },
+	{ "reserved", NDIV_RING_BAD_RESERVED, 1, SET_RESERVED, .flags = 0 },
+	{ "head in descriptor", NDIV_RING_BAD_HEAD, 1, SET_HEAD,
+	  .off = DESC - 1, .len = 4 },
+	{ "head past slot", NDIV_RING_BAD_HEAD, 1, SET_HEAD,
+	  .off = SLOT_SIZE - 4, .len = 5 },
+	{ "head wraps", NDIV_RING_BAD_HEAD, 1, SET_HEAD,	/* sum is 31 */
+	  .off = 64, .len = 0xffffffffu - 32 },
+	{ "head offset", NDIV_RING_BAD_HEAD, 1, SET_HEAD,
+	  .off = SLOT_SIZE + 1, .len = 1 },
+	{ "body past slot", NDIV_RING_BAD_BODY, 1, SET_BODY,
+	  .off = 64, .len = SLOT_SIZE },
+	{ "body wraps", NDIV_RING_BAD_BODY, 1, SET_BODY,
+	  .off = 0x80000000u, .len = 0x80000000u },
+	{ "body in descriptor", NDIV_RING_BAD_BODY, 1, SET_BODY,
+	  .off = 0, .len = 1 },
 };
 
 static void response_faults(void)
@@ -624,7 +568,7 @@ static void response_faults(void)
 				abort();
 		}
 		d = round_trip(h, &id);
-		c->spoil(d, id);
+		spoil(d, id, c);
 		got = get_resp(h, &v);
 		if (got != -c->fault)
 			printf("# %s: fault %d, want %d\n", c->name, -got,
@@ -698,38 +642,43 @@ static void chain_faults(void)
 	free(h);
 }
 
-/* The bodies of one response add up to at most max_body bytes. */
-static void length_limit(void)
+/*
+ * One response in four parts: three of 900 bytes, then last bytes.
+ * Returns what the kernel said of the last part.
+ */
+static int four_parts(struct harness *h, uint32_t last,
+		      struct ndiv_ring_resp_view *v)
 {
-	struct harness *h = setup(0);
-	struct ndiv_ring_resp_view v;
 	struct ndiv_ring_resp *d;
 	uint64_t id;
-	int i;
+	int i, err;
 
 	d = round_trip(h, &id);
 	for (i = 0; i < 3; i++) {
 		d->body_off = 32;
 		d->body_len = 900;
 		d->flags = NDIV_RING_RESP_F_MORE;
-		KTAP_EXPECT(get_resp(h, &v) == 0);
+		KTAP_EXPECT(get_resp(h, v) == 0);
 		d = new_resp(h, id, 0);
 	}
 	d->body_off = 32;
-	d->body_len = MAX_BODY - 2700 + 1;
-	KTAP_EXPECT(get_resp(h, &v) == -NDIV_RING_BAD_LENGTH && v.id == id);
+	d->body_len = last;
+	err = get_resp(h, v);
+	KTAP_EXPECT(v->id == id);
+	return err;
+}
+
+/* The bodies of one response add up to at most max_body bytes. */
+static void length_limit(void)
+{
+	struct harness *h = setup(0);
+	struct ndiv_ring_resp_view v;
+
+	KTAP_EXPECT(four_parts(h, MAX_BODY - 2700 + 1, &v) ==
+		    -NDIV_RING_BAD_LENGTH);
+	KTAP_EXPECT(h->k.waiting == 0 && h->k.chain_len == 0);
 	/* Exactly max_body is fine. */
-	d = round_trip(h, &id);
-	for (i = 0; i < 3; i++) {
-		d->body_off = 32;
-		d->body_len = 900;
-		d->flags = NDIV_RING_RESP_F_MORE;
-		KTAP_EXPECT(get_resp(h, &v) == 0);
-		d = new_resp(h, id, 0);
-	}
-	d->body_off = 32;
-	d->body_len = MAX_BODY - 2700;
-	KTAP_EXPECT(get_resp(h, &v) == 0 && v.last);
+	KTAP_EXPECT(four_parts(h, MAX_BODY - 2700, &v) == 0 && v.last);
 	free(h);
 }
 

@@ -113,6 +113,43 @@ static inline uint32_t ndiv_ring_slot_size(const struct ndiv_ring *r)
 	return 1U << r->slot_shift;
 }
 
+/* Producer: free slots, as far as the cached consumer index tells. */
+static inline uint32_t ndiv_ring_room(const struct ndiv_ring *r)
+{
+	return r->size - (r->head - r->cached);
+}
+
+/* Consumer: filled slots, as far as the cached producer index tells. */
+static inline uint32_t ndiv_ring_avail(const struct ndiv_ring *r)
+{
+	return r->cached - r->head;
+}
+
+/* Take up to n of the have slots from head on: reserve's and peek's end. */
+static inline int ndiv_ring_take(struct ndiv_ring *r, uint32_t n,
+				 uint32_t have, uint32_t *idx)
+{
+	if (n > have)
+		n = have;
+	*idx = r->head;
+	r->head += n;
+	return n;
+}
+
+/*
+ * Hand the oldest n taken slots to the other side by storing the new
+ * tail in *index (the producer's or the consumer's). Release: every
+ * access to those slots is done before the other side can see the index.
+ */
+static inline void ndiv_ring_publish(struct ndiv_ring *r, uint32_t n,
+				     uint32_t *index)
+{
+	if (n > r->head - r->tail)
+		n = r->head - r->tail;
+	r->tail += n;
+	ndiv_store_release(index, r->tail);
+}
+
 /*
  * Producer: reserve up to n slots from *idx on. Returns how many (0 when
  * the ring is full), or -NDIV_RING_BAD_INDEX. The consumer's index is
@@ -121,20 +158,14 @@ static inline uint32_t ndiv_ring_slot_size(const struct ndiv_ring *r)
 static inline int ndiv_ring_reserve(struct ndiv_ring *r, uint32_t n,
 				    uint32_t *idx)
 {
-	uint32_t room = r->size - (r->head - r->cached);
 	int err;
 
-	if (room < n) {
+	if (ndiv_ring_room(r) < n) {
 		err = ndiv_ring_prod_refresh(r);
 		if (err)
 			return err;
-		room = r->size - (r->head - r->cached);
 	}
-	if (n > room)
-		n = room;
-	*idx = r->head;
-	r->head += n;
-	return n;
+	return ndiv_ring_take(r, n, ndiv_ring_room(r), idx);
 }
 
 /* Producer: give back the last n reserved, unpublished slots. */
@@ -145,16 +176,10 @@ static inline void ndiv_ring_cancel(struct ndiv_ring *r, uint32_t n)
 	r->head -= n;
 }
 
-/*
- * Producer: publish the oldest n reserved slots. Release: the slots'
- * contents are visible before the index that hands them over.
- */
+/* Producer: publish the oldest n reserved slots (their contents first). */
 static inline void ndiv_ring_submit(struct ndiv_ring *r, uint32_t n)
 {
-	if (n > r->head - r->tail)
-		n = r->head - r->tail;
-	r->tail += n;
-	ndiv_store_release(r->producer, r->tail);
+	ndiv_ring_publish(r, n, r->producer);
 }
 
 /*
@@ -177,32 +202,20 @@ static inline int ndiv_ring_needs_wakeup(const struct ndiv_ring *r)
 static inline int ndiv_ring_peek(struct ndiv_ring *r, uint32_t n,
 				 uint32_t *idx)
 {
-	uint32_t avail = r->cached - r->head;
 	int err;
 
-	if (avail < n) {
+	if (ndiv_ring_avail(r) < n) {
 		err = ndiv_ring_cons_refresh(r);
 		if (err)
 			return err;
-		avail = r->cached - r->head;
 	}
-	if (n > avail)
-		n = avail;
-	*idx = r->head;
-	r->head += n;
-	return n;
+	return ndiv_ring_take(r, n, ndiv_ring_avail(r), idx);
 }
 
-/*
- * Consumer: hand the oldest n peeked slots back to the producer. Release:
- * every read of their contents is done before the producer may reuse them.
- */
+/* Consumer: hand the oldest n peeked slots back (their reads done first). */
 static inline void ndiv_ring_release(struct ndiv_ring *r, uint32_t n)
 {
-	if (n > r->head - r->tail)
-		n = r->head - r->tail;
-	r->tail += n;
-	ndiv_store_release(r->consumer, r->tail);
+	ndiv_ring_publish(r, n, r->consumer);
 }
 
 /*
