@@ -24,15 +24,17 @@
  * rounds in a row (the need-wakeup path, where an idle daemon sleeps, is
  * not exercised). A round trip is a response validated by the kernel
  * thread. Each run lasts S seconds; the figures are the best and the
- * median over R runs, with the machine's load average, since other work
- * on the two CPUs lowers them.
+ * median over R runs of the round trips per second, and of what one
+ * daemon core sustains while it has work (daemon_core_rate()), with the
+ * machine's load average, since other work on the two CPUs lowers the
+ * first.
  *
  * Output: one JSON object on stdout, for example
  *   {"bench": "ring-native", "mode": "threads", "slots": 256,
  *    "slot_size": 2048, "cpus": [0, 1],
  *    "results": [{"batch": 1, "runs": 5, "seconds": 2,
  *                 "roundtrips_per_s_best": ..., "..._median": ...,
- *                 "roundtrips_per_daemon_cpu_s_best": ...,
+ *                 "daemon_core_roundtrips_per_s_best": ...,
  *                 "..._median": ...}, ...],
  *    "loadavg_1min": ..., "native_roundtrips_per_s": <best at the last
  *    batch size>}
@@ -52,6 +54,7 @@
 #define MAX_BATCHES	8
 #define MAX_RUNS	21
 #define MAX_BODY	(1U << 20)
+#define MAX_STEPS	(1U << 20)
 
 static const char request[] =
 	"GET /rest/items?id=42 HTTP/1.1\r\nHost: example.com\r\n"
@@ -73,7 +76,8 @@ struct bench {
 	uint8_t pad0[NDIV_RING_LINE];
 	struct ndiv_ring_pair k;
 	uint64_t roundtrips;
-	double daemon_cpu;	/* seconds the daemon's thread ran */
+	double *steps;		/* seconds of each full batch of the daemon */
+	uint32_t nsteps;
 	uint64_t checksum;
 	uint8_t pad1[NDIV_RING_LINE];
 	struct ndiv *nd;
@@ -83,17 +87,12 @@ struct bench {
 	uint8_t pad3[NDIV_RING_LINE];
 };
 
-static double clock_s(clockid_t id)
+static double now(void)
 {
 	struct timespec ts;
 
-	clock_gettime(id, &ts);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static double now(void)
-{
-	return clock_s(CLOCK_MONOTONIC);
 }
 
 static void pin(int cpu)
@@ -265,6 +264,17 @@ static int daemon_step(struct bench *b)
 	return n;
 }
 
+/* A daemon step, timed when it answered a full batch. */
+static int timed_step(struct bench *b)
+{
+	double t = now();
+	int n = daemon_step(b);
+
+	if (n == (int)b->batch && b->nsteps < MAX_STEPS)
+		b->steps[b->nsteps++] = now() - t;
+	return n;
+}
+
 static void *daemon_side(void *arg)
 {
 	struct bench *b = arg;
@@ -272,8 +282,7 @@ static void *daemon_side(void *arg)
 
 	pin(b->cpu[1]);
 	while (!ndiv_read_once(b->stop))
-		idle(&spins, daemon_step(b) > 0);
-	b->daemon_cpu = clock_s(CLOCK_THREAD_CPUTIME_ID);
+		idle(&spins, timed_step(b) > 0);
 	return NULL;
 }
 
@@ -290,11 +299,10 @@ static void *single_side(void *arg)
 	pin(b->cpu[0]);
 	while (!ndiv_read_once(b->stop)) {
 		produce(b);
-		daemon_step(b);
+		timed_step(b);
 		done += consume(b);
 	}
 	b->roundtrips = done;
-	b->daemon_cpu = clock_s(CLOCK_THREAD_CPUTIME_ID);
 	return NULL;
 }
 
@@ -336,6 +344,7 @@ static void setup_rings(struct bench *b)
 	b->q = ndiv_queue(b->nd, 0);
 	ndiv_write_once(b->stop, 0);
 	b->roundtrips = 0;
+	b->nsteps = 0;
 }
 
 /* Where the spans of request[] are. */
@@ -353,13 +362,30 @@ static void find_spans(void)
 	}
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
 /*
- * One run: round trips per second of wall time, and per second the
- * daemon's thread was on a CPU (*per_cpu; in --mode single, the one
- * thread doing both sides). The second depends less on what else the
- * machine runs: time the thread waited for a CPU does not count.
+ * What one daemon core sustains while it has work: a full batch over
+ * the median time the daemon took to answer one. The median, because a
+ * step during which the thread lost its CPU to other work on a shared
+ * machine lasts milliseconds; the time spent waiting for requests is not
+ * in it either.
  */
-static double run_once(struct bench *b, double seconds, double *per_cpu)
+static double daemon_core_rate(struct bench *b)
+{
+	if (!b->nsteps)
+		return 0;
+	qsort(b->steps, b->nsteps, sizeof(b->steps[0]), cmp_double);
+	return b->batch / b->steps[b->nsteps / 2];
+}
+
+/* One run: round trips per second, and *core as daemon_core_rate(). */
+static double run_once(struct bench *b, double seconds, double *core)
 {
 	pthread_t kt, dt;
 	double t0, t1;
@@ -380,7 +406,7 @@ static double run_once(struct bench *b, double seconds, double *per_cpu)
 	t1 = now();
 	if (!b->single)
 		pthread_join(dt, NULL);
-	*per_cpu = b->daemon_cpu > 0 ? b->roundtrips / b->daemon_cpu : 0;
+	*core = daemon_core_rate(b);
 	return b->roundtrips / (t1 - t0);
 fail:
 	perror("ring_bench: pthread_create");
@@ -401,13 +427,6 @@ static double load_1min(void)
 	return l;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 static void bad_usage(void)
 {
 	fprintf(stderr,
@@ -419,7 +438,7 @@ static void bad_usage(void)
 int main(int argc, char **argv)
 {
 	uint32_t batches[MAX_BATCHES] = { 0 }, nb = 0, i;
-	double seconds = 2, rate[MAX_RUNS], cpu[MAX_RUNS], best_last = 0;
+	double seconds = 2, rate[MAX_RUNS], core[MAX_RUNS], best_last = 0;
 	static struct bench b = { .slots = 256, .cpu = { 0, 1 } };
 	int runs = 5, r, a;
 
@@ -458,6 +477,7 @@ int main(int argc, char **argv)
 	b.info.max_body = MAX_BODY;
 	b.map = alloc_or_die(b.info.map_size);
 	b.pending = alloc_or_die(b.slots * sizeof(*b.pending));
+	b.steps = alloc_or_die(MAX_STEPS * sizeof(*b.steps));
 	find_spans();
 
 	printf("{\"bench\": \"ring-native\", \"mode\": \"%s\", \"slots\": %u, \"slot_size\": %u, \"cpus\": [%d, %d], \"results\": [",
@@ -466,12 +486,12 @@ int main(int argc, char **argv)
 	for (i = 0; i < nb; i++) {
 		b.batch = batches[i];
 		for (r = 0; r < runs; r++)
-			rate[r] = run_once(&b, seconds, &cpu[r]);
+			rate[r] = run_once(&b, seconds, &core[r]);
 		qsort(rate, runs, sizeof(rate[0]), cmp_double);
-		qsort(cpu, runs, sizeof(cpu[0]), cmp_double);
-		printf("%s{\"batch\": %u, \"runs\": %d, \"seconds\": %g, \"roundtrips_per_s_best\": %.0f, \"roundtrips_per_s_median\": %.0f, \"roundtrips_per_daemon_cpu_s_best\": %.0f, \"roundtrips_per_daemon_cpu_s_median\": %.0f}",
+		qsort(core, runs, sizeof(core[0]), cmp_double);
+		printf("%s{\"batch\": %u, \"runs\": %d, \"seconds\": %g, \"roundtrips_per_s_best\": %.0f, \"roundtrips_per_s_median\": %.0f, \"daemon_core_roundtrips_per_s_best\": %.0f, \"daemon_core_roundtrips_per_s_median\": %.0f}",
 		       i ? ", " : "", b.batch, runs, seconds, rate[runs - 1],
-		       rate[runs / 2], cpu[runs - 1], cpu[runs / 2]);
+		       rate[runs / 2], core[runs - 1], core[runs / 2]);
 		best_last = rate[runs - 1];
 		fflush(stdout);
 	}
