@@ -149,3 +149,30 @@ bench-http: all
 # Not part of make check. BENCH_* variables: tools/bench/bench-xdp.sh.
 bench-xdp: all
 	@tools/bench/bench-xdp.sh
+
+# The ring to user space natively: round trips per second through the
+# portable ring code, a kernel-side and a daemon thread on two CPUs, batch
+# sizes 1 and 32 (tools/bench/native/ring_bench.c). JSON on stdout and in
+# build/bench/ring-native.json. No root, no VM; about 20 s.
+.PHONY: bench-ring-native
+bench-ring-native:
+	@$(MAKE) -s -C tools/bench/native O=$(BUILD)/bench ring
+	@$(BUILD)/bench/ring_bench $(RING_BENCH_ARGS) | \
+		tee $(BUILD)/bench/ring-native.json
+
+# libndiv, the daemon's side of the ring (tools/libndiv): built with the
+# tools into build/lib, installed with make install (library, libndiv.h,
+# <linux/ndiv_ring.h>, libndiv.pc).
+.PHONY: libndiv install-libndiv
+tools: libndiv
+libndiv:
+	@$(MAKE) -s -C tools/libndiv O=$(BUILD)/lib
+install: install-libndiv
+install-libndiv: libndiv
+	@$(MAKE) -s -C tools/libndiv O=$(BUILD)/lib DESTDIR=$(DESTDIR) \
+		PREFIX=$(PREFIX) install
+	@[ -n "$(DESTDIR)" ] || ldconfig
+clean: clean-libndiv
+.PHONY: clean-libndiv
+clean-libndiv:
+	rm -rf $(BUILD)/lib

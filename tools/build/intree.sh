@@ -6,10 +6,11 @@
 # Applies patches/series (patch -p1; a patch already applied is skipped),
 # copies the driver glue next to the patched drivers and makes each hooked
 # driver "select NDIV" in its Kconfig entry, installs the public headers
-# (include/linux/ndiv.h, include/ndiv/, include/uapi/linux/ndiv_*.h), and
-# places the core, ndiv_bench and slhttpd under net/ndiv/ with their
-# Kconfig and Makefile, hooked into net/Kconfig and net/Makefile. Idempotent: running it twice changes
-# nothing. See Documentation/kernel-builders.rst.
+# (include/linux/ndiv.h, include/ndiv/, include/uapi/linux/ndiv_*.h),
+# and places the core, ndiv_bench and slhttpd under net/ndiv/ with their
+# Kconfig and Makefile, hooked into net/Kconfig and net/Makefile.
+# Idempotent: running it twice changes nothing. See
+# Documentation/kernel-builders.rst.
 set -eu
 
 usage() {
@@ -115,7 +116,8 @@ for sf in "$top"/drivers/*/sources; do
 	echo "  KCONFIG $sym selects NDIV"
 done
 
-# 3. Public headers, where <linux/ndiv.h> and <ndiv/...> find them.
+# 3. Public headers, where <linux/ndiv.h>, <ndiv/...> and the user-space
+#    ABI (<uapi/linux/ndiv_*.h>) find them.
 mkdir -p "$kt/include/linux" "$kt/include/ndiv" "$kt/include/uapi/linux"
 put "$top/ndiv/include/linux/ndiv.h" "$kt/include/linux"
 for h in "$top"/ndiv/include/uapi/linux/*.h; do

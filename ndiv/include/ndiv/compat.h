@@ -115,4 +115,35 @@ static inline void ndiv_put_le32(void *p, uint32_t v)
 	b[3] = v >> 24;
 }
 
+/*
+ * Ordering of memory shared with another CPU or with user space (the ring,
+ * Documentation/ring.rst). The kernel's primitives in the kernel, the C11
+ * atomics they correspond to elsewhere:
+ *
+ *   ndiv_load_acquire(p)      read *p; later accesses stay after it
+ *   ndiv_store_release(p, v)  *p = v; earlier accesses stay before it
+ *   ndiv_read_once(x)         one untorn read of x the compiler may not
+ *                             repeat or merge: for values another side can
+ *                             change at any time
+ *   ndiv_write_once(x, v)     the same for a store
+ *   ndiv_smp_mb()             full barrier: earlier stores before later
+ *                             loads too (need-wakeup handshakes)
+ */
+#ifdef __KERNEL__
+#include <asm/barrier.h>
+
+/* Each one pairs as its user's comment says. */
+#define ndiv_load_acquire(p)		smp_load_acquire(p) /* see above */
+#define ndiv_store_release(p, v)	smp_store_release(p, v) /* see above */
+#define ndiv_read_once(x)		READ_ONCE(x)
+#define ndiv_write_once(x, v)		WRITE_ONCE(x, v)
+#define ndiv_smp_mb()			smp_mb() /* see above */
+#else
+#define ndiv_load_acquire(p)		__atomic_load_n(p, __ATOMIC_ACQUIRE)
+#define ndiv_store_release(p, v)	__atomic_store_n(p, v, __ATOMIC_RELEASE)
+#define ndiv_read_once(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define ndiv_write_once(x, v)		__atomic_store_n(&(x), v, __ATOMIC_RELAXED)
+#define ndiv_smp_mb()			__atomic_thread_fence(__ATOMIC_SEQ_CST)
+#endif
+
 #endif /* _NDIV_COMPAT_H */
