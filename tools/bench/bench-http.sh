@@ -41,19 +41,16 @@
 # Documentation/benchmarks/slhttpd.rst (between its RESULTS markers).
 set -eu
 
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-BENCH=$TOP/tools/bench
-OUT=$TOP/build/bench
-RAW=$OUT/raw
-PY=/usr/bin/python3
+BENCH_NAME=http
+BENCH_RAW=$(cd "$(dirname "$0")/../.." && pwd)/build/bench/raw
+BENCH_REPORT=report.py
+BENCH_RESULT=slhttpd
+# shellcheck source=tools/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-# The BENCH_* variables given by the caller, for the reproducing command.
-BENCH_SET=
-for v in BENCH_NICS BENCH_SMP BENCH_DURATION BENCH_REPEAT BENCH_WRK \
+bench_settings BENCH_NICS BENCH_SMP BENCH_DURATION BENCH_REPEAT BENCH_WRK \
 	BENCH_SYN_WARMUP BENCH_SYN_RATE BENCH_SYNCOOKIES BENCH_NATIVE_ITERS \
-	BENCH_NATIVE_RUNS BENCH_CG_ITERS; do
-	eval "[ -z \"\${$v+x}\" ]" || BENCH_SET="$BENCH_SET $v"
-done
+	BENCH_NATIVE_RUNS BENCH_CG_ITERS
 
 BENCH_NICS=${BENCH_NICS:-"e1000e virtio"}
 BENCH_SMP=${BENCH_SMP:-2}
@@ -68,20 +65,11 @@ BENCH_NATIVE_RUNS=${BENCH_NATIVE_RUNS:-9}
 BENCH_CG_ITERS=${BENCH_CG_ITERS:-"2000 12000"}
 export BENCH_NICS BENCH_SMP BENCH_DURATION BENCH_REPEAT BENCH_WRK \
 	BENCH_SYN_WARMUP BENCH_SYN_RATE BENCH_SYNCOOKIES BENCH_NATIVE_ITERS \
-	BENCH_NATIVE_RUNS BENCH_CG_ITERS BENCH_SET
+	BENCH_NATIVE_RUNS BENCH_CG_ITERS
 
 SLH_PORT=80
 NGX_PORT=8080
 URL_PATH="/?s=64"
-
-say() {
-	echo "bench-http: $*" >&2
-}
-
-die() {
-	say "$*"
-	exit 1
-}
 
 # --- native ---------------------------------------------------------------
 
@@ -110,37 +98,7 @@ native() {
 
 # --- lab: runs on the host side of the lab namespace -------------------------
 
-G() {
-	# shellcheck disable=SC2086 # $NDIV_LAB is a command line
-	$NDIV_LAB "$@"
-}
-
-TRAFGEN_PID=
-NFT_TABLE=bench_http
 ATTACHED=0
-
-inner_cleanup() {
-	stop_trafgen
-	nft delete table netdev "$NFT_TABLE" 2>/dev/null || true
-	[ -z "${TMPD:-}" ] || rm -rf "$TMPD"
-}
-
-stop_trafgen() {
-	[ -n "$TRAFGEN_PID" ] || return 0
-	kill -TERM "-$TRAFGEN_PID" 2>/dev/null || true
-	i=0
-	while kill -0 "$TRAFGEN_PID" 2>/dev/null && [ "$i" -lt 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	kill -KILL "-$TRAFGEN_PID" 2>/dev/null || true
-	wait "$TRAFGEN_PID" 2>/dev/null || true
-	TRAFGEN_PID=
-}
-
-now() {
-	date +%s.%N
-}
 
 set_target() {
 	case $1 in
@@ -175,18 +133,6 @@ TcpExtTCPReqQFullDrop)" || true' \
 		sh "$NDIV_LAB_GUEST_DEV" >"$1" || return 1
 }
 
-# Host side: time, tap counters, the SYN-ACK counter if the rule is there.
-host_snap() {
-	{
-		echo "time $(now)"
-		for c in rx_packets tx_packets rx_dropped tx_dropped; do
-			echo "tap_$c $(cat "/sys/class/net/$NDIV_LAB_HOST_DEV/statistics/$c")"
-		done
-		nft list chain netdev "$NFT_TABLE" in 2>/dev/null |
-			sed -n 's/.*counter packets \([0-9]*\) bytes.*/synack \1/p'
-	} >"$1"
-}
-
 run_wrk() {
 	dir=$1 port=$2 mode=$3
 	set -- -d "${BENCH_DURATION}s" -s "$BENCH/wrk-json.lua"
@@ -211,53 +157,25 @@ run_synflood() {
 }
 EOF
 	cp "$TMPD/syn.cfg" "$dir/trafgen.cfg"
-	# Count, and drop before the host stack answers them with RSTs, the
-	# SYN-ACKs coming back from the guest.
-	nft -f - <<EOF
-table netdev $NFT_TABLE {
-	chain in {
-		type filter hook ingress device "$NDIV_LAB_HOST_DEV" priority 0; policy accept;
-		ip saddr $NDIV_LAB_GUEST_IP tcp sport $port tcp flags & (syn | ack) == (syn | ack) counter drop
-	}
-}
-EOF
+	count_replies "ip saddr $NDIV_LAB_GUEST_IP tcp sport $port \
+tcp flags & (syn | ack) == (syn | ack)"
 	guest_snap "$dir/guest0"
 	# The guest's CPU and transmit counters over a window inside the
-	# flood. Started before the flood: once the guest is saturated, the
-	# agent takes seconds to start anything.
-	# shellcheck disable=SC2016,SC2086 # guest's shell; a command line
-	timeout $((BENCH_SYN_WARMUP + BENCH_DURATION + 120)) $NDIV_LAB sh -c '
-		snap() {
-			read -r up _ </proc/uptime
-			read -r cpu </proc/stat
-			read -r tx <"/sys/class/net/$1/statistics/tx_packets"
-			read -r rx <"/sys/class/net/$1/statistics/rx_packets"
-			echo "$2 $up $tx $rx $cpu"
-		}
-		sleep "$2"; snap "$1" 0; sleep "$3"; snap "$1" 1' sh \
-		"$NDIV_LAB_GUEST_DEV" $((BENCH_SYN_WARMUP + 1)) \
-		$((BENCH_DURATION - 1)) >"$dir/guest-window" 2>&1 &
-	sampler=$!
+	# flood.
+	guest_window "$dir/guest-window" $((BENCH_SYN_WARMUP + 1)) \
+		$((BENCH_DURATION - 1))
 	sleep 1
-	set -- -o "$NDIV_LAB_HOST_DEV" -i "$TMPD/syn.cfg" -P 1 --no-sock-mem -Q -C
-	if [ -n "$BENCH_SYN_RATE" ]; then
-		set -- "$@" -b "$BENCH_SYN_RATE"
-	fi
-	# In a session of its own: its worker process only stops on a
-	# signal of its own, so stop_trafgen signals the whole group.
-	setsid trafgen "$@" >"$dir/trafgen.out" 2>&1 &
-	TRAFGEN_PID=$!
+	# shellcheck disable=SC2086 # no option when there is no rate
+	start_trafgen "$dir" "$TMPD/syn.cfg" \
+		${BENCH_SYN_RATE:+-b "$BENCH_SYN_RATE"}
 	sleep "$BENCH_SYN_WARMUP"
-	kill -0 "$TRAFGEN_PID" 2>/dev/null || {
-		cat "$dir/trafgen.out" >&2
-		die "trafgen is not running"
-	}
+	check_trafgen "$dir"
 	host_snap "$dir/host0"
 	sleep "$BENCH_DURATION"
 	host_snap "$dir/host1"
 	stop_trafgen
-	nft delete table netdev "$NFT_TABLE"
-	wait "$sampler" || say "guest sampler exited with $? ($dir)"
+	uncount_replies
+	wait_guest_window "$dir"
 	# let the guest drain the tap before the next load
 	sleep 2
 	guest_snap "$dir/guest1"
@@ -296,29 +214,17 @@ measure() {
 }
 
 inner() {
-	LABRAW=$1
-	: "${NDIV_LAB:?inner runs under tools/lab/ndiv-lab run}"
-	TMPD=$(mktemp -d)
-	trap 'inner_cleanup' EXIT
-	trap 'exit 130' INT TERM HUP
-	mkdir -p "$LABRAW"
-
+	inner_begin "$1"
 	# The client side lives in the lab's own namespace: these only
 	# change it. Closed connections would otherwise exhaust ports.
 	sysctl -q -w net.ipv4.ip_local_port_range="1024 65535"
 	sysctl -q -w net.ipv4.tcp_tw_reuse=1
-
 	{
-		echo "nic $NDIV_LAB_NIC"
-		echo "driver $NDIV_LAB_DRIVER $NDIV_LAB_DRIVER_KIND"
-		echo "accel $NDIV_LAB_ACCEL"
-		echo "kver $NDIV_LAB_KVER"
-		echo "guest_cpus $(G nproc)"
 		echo "nginx $(G nginx -v 2>&1)"
 		echo "wrk $BENCH_WRK -d ${BENCH_DURATION}s"
 		echo "syncookies $BENCH_SYNCOOKIES"
 		echo "syn_rate ${BENCH_SYN_RATE:-max}"
-	} >"$LABRAW/lab"
+	} >>"$LABRAW/lab"
 
 	G modprobe slhttpd || die "cannot load slhttpd.ko in the guest"
 	# shellcheck disable=SC2016 # expanded by the guest's shell
@@ -360,60 +266,13 @@ inner() {
 		rep=$((rep + 1))
 	done
 	set_target nginx
-	G sh -c 'cat /sys/kernel/ndiv/slhttpd/stats/* >/dev/null 2>&1;
-		dmesg | tail -n 20' >"$LABRAW/dmesg.tail" 2>&1 || true
-	echo ok >"$LABRAW/done"
+	inner_end
 }
 
 lab() {
 	[ -f "$TOP/build/modules/slhttpd.ko" ] ||
 		die "build/modules/slhttpd.ko is missing: run make"
-	for nic in $BENCH_NICS; do
-		rm -rf "$RAW/lab-$nic"
-		mkdir -p "$RAW/lab-$nic"
-		say "lab: $nic, $BENCH_SMP vCPUs," \
-			"$BENCH_REPEAT rounds of ${BENCH_DURATION}s loads"
-		rc=0
-		"$TOP/tools/lab/ndiv-lab" run --nic "$nic" --smp "$BENCH_SMP" -- \
-			"$0" inner "$RAW/lab-$nic" || rc=$?
-		echo "$rc" >"$RAW/lab-$nic/status"
-		[ "$rc" = 0 ] || say "lab $nic exited with $rc"
-	done
+	labs "${BENCH_DURATION}s loads"
 }
 
-report() {
-	"$PY" "$BENCH/report.py" --raw "$RAW" --json "$OUT/slhttpd.json" \
-		--png "$OUT/slhttpd.png" \
-		--rst "$TOP/Documentation/benchmarks/slhttpd.rst" ||
-		die "report failed"
-	cp "$OUT/slhttpd.png" "$TOP/Documentation/benchmarks/slhttpd.png"
-	say "results: $OUT/slhttpd.json, $OUT/slhttpd.png," \
-		"Documentation/benchmarks/slhttpd.rst"
-}
-
-case ${1:-all} in
-all)
-	rm -rf "$RAW"
-	mkdir -p "$RAW"
-	env | grep '^BENCH_' | sort >"$RAW/config"
-	native
-	lab
-	report
-	;;
-native)
-	native
-	;;
-lab)
-	lab
-	;;
-report)
-	report
-	;;
-inner)
-	[ $# = 2 ] || die "usage: $0 inner DIR"
-	inner "$2"
-	;;
-*)
-	die "usage: $0 [all|native|lab|report]"
-	;;
-esac
+bench_main "$@"

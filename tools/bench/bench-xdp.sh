@@ -38,18 +38,15 @@
 # Documentation/benchmarks/xdp.rst (between its RESULTS markers).
 set -eu
 
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-BENCH=$TOP/tools/bench
-OUT=$TOP/build/bench
-RAW=$OUT/xdp-raw
-PY=/usr/bin/python3
+BENCH_NAME=xdp
+BENCH_RAW=$(cd "$(dirname "$0")/../.." && pwd)/build/bench/xdp-raw
+BENCH_REPORT=report-xdp.py
+BENCH_RESULT=xdp
+# shellcheck source=tools/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-# The BENCH_* variables given by the caller, for the reproducing command.
-BENCH_SET=
-for v in BENCH_NICS BENCH_SMP BENCH_DURATION BENCH_WARMUP BENCH_REPEAT \
-	BENCH_RATE BENCH_TESTS; do
-	eval "[ -z \"\${$v+x}\" ]" || BENCH_SET="$BENCH_SET $v"
-done
+bench_settings BENCH_NICS BENCH_SMP BENCH_DURATION BENCH_WARMUP \
+	BENCH_REPEAT BENCH_RATE BENCH_TESTS
 
 BENCH_NICS=${BENCH_NICS:-"virtio e1000e"}
 BENCH_SMP=${BENCH_SMP:-2}
@@ -59,47 +56,11 @@ BENCH_REPEAT=${BENCH_REPEAT:-3}
 BENCH_RATE=${BENCH_RATE:-5000}
 BENCH_TESTS=${BENCH_TESTS:-"drop tx"}
 export BENCH_NICS BENCH_SMP BENCH_DURATION BENCH_WARMUP BENCH_REPEAT \
-	BENCH_RATE BENCH_TESTS BENCH_SET
+	BENCH_RATE BENCH_TESTS
 
 UDP_PORT=9
-NFT_TABLE=bench_xdp
-
-say() {
-	echo "bench-xdp: $*" >&2
-}
-
-die() {
-	say "$*"
-	exit 1
-}
 
 # --- lab: runs on the host side of the lab namespace -------------------------
-
-G() {
-	# shellcheck disable=SC2086 # $NDIV_LAB is a command line
-	$NDIV_LAB "$@"
-}
-
-TRAFGEN_PID=
-
-inner_cleanup() {
-	stop_trafgen
-	nft delete table netdev "$NFT_TABLE" 2>/dev/null || true
-	[ -z "${TMPD:-}" ] || rm -rf "$TMPD"
-}
-
-stop_trafgen() {
-	[ -n "$TRAFGEN_PID" ] || return 0
-	kill -TERM "-$TRAFGEN_PID" 2>/dev/null || true
-	i=0
-	while kill -0 "$TRAFGEN_PID" 2>/dev/null && [ "$i" -lt 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	kill -KILL "-$TRAFGEN_PID" 2>/dev/null || true
-	wait "$TRAFGEN_PID" 2>/dev/null || true
-	TRAFGEN_PID=
-}
 
 # Is an XDP program attached to the guest's NIC? ("ip link" says xdp or
 # xdpgeneric.)
@@ -157,22 +118,6 @@ stop_target() {
 	esac
 }
 
-now() {
-	date +%s.%N
-}
-
-# Host side: time, tap counters, the frames that came back.
-host_snap() {
-	{
-		echo "time $(now)"
-		for c in rx_packets tx_packets rx_dropped tx_dropped; do
-			echo "tap_$c $(cat "/sys/class/net/$NDIV_LAB_HOST_DEV/statistics/$c")"
-		done
-		nft list chain netdev "$NFT_TABLE" in 2>/dev/null |
-			sed -n 's/.*counter packets \([0-9]*\) bytes.*/returned \1/p'
-	} >"$1"
-}
-
 write_trafgen_cfg() {
 	cat >"$1" <<EOF
 {
@@ -189,38 +134,17 @@ flood() {
 	dir=$1 load=$2
 	# Count, and drop before the host stack sees them, the frames the
 	# guest sends back (both reflectors keep the guest's MAC as source).
-	nft -f - <<EOF
-table netdev $NFT_TABLE {
-	chain in {
-		type filter hook ingress device "$NDIV_LAB_HOST_DEV" priority 0; policy accept;
-		ether saddr $NDIV_LAB_GUEST_MAC meta l4proto udp counter drop
-	}
-}
-EOF
-	# shellcheck disable=SC2016,SC2086 # guest's shell; a command line
-	timeout $((BENCH_WARMUP + BENCH_DURATION + 120)) $NDIV_LAB sh -c '
-		snap() {
-			read -r up _ </proc/uptime
-			read -r cpu </proc/stat
-			read -r rx <"/sys/class/net/$1/statistics/rx_packets"
-			read -r tx <"/sys/class/net/$1/statistics/tx_packets"
-			echo "$2 $up $rx $tx $cpu"
-		}
-		sleep "$2"; snap "$1" 0; sleep "$3"; snap "$1" 1' sh \
-		"$NDIV_LAB_GUEST_DEV" $((BENCH_WARMUP + 1)) \
-		"$BENCH_DURATION" >"$dir/guest-window" 2>&1 &
-	sampler=$!
+	count_replies "ether saddr $NDIV_LAB_GUEST_MAC meta l4proto udp"
+	guest_window "$dir/guest-window" $((BENCH_WARMUP + 1)) \
+		"$BENCH_DURATION"
 	sleep 1
-	set -- -o "$NDIV_LAB_HOST_DEV" -i "$TMPD/udp.cfg" -P 1 --no-sock-mem \
-		-Q -C
-	[ "$load" = max ] || set -- "$@" -b "${BENCH_RATE}pps"
-	setsid trafgen "$@" >"$dir/trafgen.out" 2>&1 &
-	TRAFGEN_PID=$!
+	if [ "$load" = max ]; then
+		start_trafgen "$dir" "$TMPD/udp.cfg"
+	else
+		start_trafgen "$dir" "$TMPD/udp.cfg" -b "${BENCH_RATE}pps"
+	fi
 	sleep "$BENCH_WARMUP"
-	kill -0 "$TRAFGEN_PID" 2>/dev/null || {
-		cat "$dir/trafgen.out" >&2
-		die "trafgen is not running"
-	}
+	check_trafgen "$dir"
 	host_snap "$dir/host0"
 	sleep "$BENCH_DURATION"
 	host_snap "$dir/host1"
@@ -228,8 +152,8 @@ EOF
 	# keep the load on until it has surely ended
 	sleep 3
 	stop_trafgen
-	nft delete table netdev "$NFT_TABLE"
-	wait "$sampler" || say "guest sampler exited with $? ($dir)"
+	uncount_replies
+	wait_guest_window "$dir"
 	# let the guest drain the tap before the next load
 	sleep 2
 }
@@ -265,24 +189,14 @@ targets() {
 }
 
 inner() {
-	LABRAW=$1
-	: "${NDIV_LAB:?inner runs under tools/lab/ndiv-lab run}"
-	TMPD=$(mktemp -d)
-	trap 'inner_cleanup' EXIT
-	trap 'exit 130' INT TERM HUP
-	mkdir -p "$LABRAW"
+	inner_begin "$1"
 	write_trafgen_cfg "$TMPD/udp.cfg"
 	cp "$TMPD/udp.cfg" "$LABRAW/trafgen.cfg"
 	{
-		echo "nic $NDIV_LAB_NIC"
-		echo "driver $NDIV_LAB_DRIVER $NDIV_LAB_DRIVER_KIND"
-		echo "accel $NDIV_LAB_ACCEL"
-		echo "kver $NDIV_LAB_KVER"
-		echo "guest_cpus $(G nproc)"
 		echo "xdp_bench $(G xdp-bench --version 2>&1 | head -n 1)"
 		echo "targets $(targets)"
 		echo "rate $BENCH_RATE"
-	} >"$LABRAW/lab"
+	} >>"$LABRAW/lab"
 	G modprobe ndiv_bench || die "cannot load ndiv_bench.ko in the guest"
 
 	rep=1
@@ -301,8 +215,7 @@ inner() {
 		done
 		rep=$((rep + 1))
 	done
-	G sh -c 'dmesg | tail -n 20' >"$LABRAW/dmesg.tail" 2>&1 || true
-	echo ok >"$LABRAW/done"
+	inner_end
 }
 
 lab() {
@@ -310,50 +223,7 @@ lab() {
 		die "build/modules/ndiv_bench.ko is missing: run make"
 	command -v xdp-bench >/dev/null ||
 		die "xdp-bench is missing: run tools/deps.sh (package xdp-tools)"
-	for nic in $BENCH_NICS; do
-		rm -rf "$RAW/lab-$nic"
-		mkdir -p "$RAW/lab-$nic"
-		say "lab: $nic, $BENCH_SMP vCPUs," \
-			"$BENCH_REPEAT rounds of ${BENCH_DURATION}s floods"
-		rc=0
-		"$TOP/tools/lab/ndiv-lab" run --nic "$nic" --smp "$BENCH_SMP" -- \
-			"$0" inner "$RAW/lab-$nic" || rc=$?
-		echo "$rc" >"$RAW/lab-$nic/status"
-		[ "$rc" = 0 ] || say "lab $nic exited with $rc"
-	done
+	labs "${BENCH_DURATION}s floods"
 }
 
-report() {
-	"$PY" -B "$BENCH/report-xdp.py" --raw "$RAW" --json "$OUT/xdp.json" \
-		--png "$OUT/xdp.png" \
-		--rst "$TOP/Documentation/benchmarks/xdp.rst" ||
-		die "report failed"
-	cp "$OUT/xdp.png" "$TOP/Documentation/benchmarks/xdp.png"
-	say "results: $OUT/xdp.json, $OUT/xdp.png," \
-		"Documentation/benchmarks/xdp.rst"
-}
-
-case ${1:-all} in
-all)
-	rm -rf "$RAW"
-	mkdir -p "$RAW"
-	env | grep '^BENCH_' | sort >"$RAW/config"
-	lab
-	report
-	;;
-lab)
-	mkdir -p "$RAW"
-	env | grep '^BENCH_' | sort >"$RAW/config"
-	lab
-	;;
-report)
-	report
-	;;
-inner)
-	[ $# = 2 ] || die "usage: $0 inner DIR"
-	inner "$2"
-	;;
-*)
-	die "usage: $0 [all|lab|report]"
-	;;
-esac
+bench_main "$@"
