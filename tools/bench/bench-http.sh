@@ -30,9 +30,21 @@
 #              seconds, after BENCH_SYN_WARMUP seconds. The guest's Linux
 #              stack runs with net.ipv4.tcp_syncookies=BENCH_SYNCOOKIES
 #              (default 2: a cookie for every SYN, stateless like slhttpd).
-# Guest CPU: /proc/stat in the guest before and after each wrk load; for
-# the flood, sampled by the guest itself at two points inside the flood,
-# with the NIC's transmit counter.
+# Guest CPU: /proc/stat in the guest (all vCPUs and each) before and
+# after each wrk load; for the flood, sampled by the guest itself at two
+# points inside the flood, with the NIC's transmit counter. A rate is
+# load-bound when no vCPU was busy: the load generator and the emulator
+# set it, not the server.
+# Guest instructions (ndiv-lab run --count-insns), over a fixed amount of
+# work after each load, with nothing else running in the guest:
+#   keepalive  ab -k -n BENCH_REQUESTS -c BENCH_AB_CONC (HTTP/1.0
+#              keep-alive)
+#   close      ab -n BENCH_REQUESTS -c BENCH_AB_CONC (a connection per
+#              request)
+#   synflood   trafgen sends BENCH_SYNS SYNs at BENCH_SYNS_RATE
+# split into the driver's, ndiv's and slhttpd's text (the modules' ranges
+# in the guest), the rest of the kernel and user space. The idle guest's
+# instructions over BENCH_IDLE seconds are measured once per lab.
 # BENCH_REPEAT rounds, alternating which server goes first; the report
 # takes the median.
 #
@@ -50,7 +62,8 @@ BENCH_RESULT=slhttpd
 
 bench_settings BENCH_NICS BENCH_SMP BENCH_DURATION BENCH_REPEAT BENCH_WRK \
 	BENCH_SYN_WARMUP BENCH_SYN_RATE BENCH_SYNCOOKIES BENCH_NATIVE_ITERS \
-	BENCH_NATIVE_RUNS BENCH_CG_ITERS
+	BENCH_NATIVE_RUNS BENCH_CG_ITERS BENCH_REQUESTS BENCH_AB_CONC \
+	BENCH_SYNS BENCH_SYNS_RATE BENCH_IDLE
 
 BENCH_NICS=${BENCH_NICS:-"e1000e virtio"}
 BENCH_SMP=${BENCH_SMP:-2}
@@ -63,9 +76,15 @@ BENCH_SYNCOOKIES=${BENCH_SYNCOOKIES:-2}
 BENCH_NATIVE_ITERS=${BENCH_NATIVE_ITERS:-1000000}
 BENCH_NATIVE_RUNS=${BENCH_NATIVE_RUNS:-9}
 BENCH_CG_ITERS=${BENCH_CG_ITERS:-"2000 12000"}
+BENCH_REQUESTS=${BENCH_REQUESTS:-5000}
+BENCH_AB_CONC=${BENCH_AB_CONC:-8}
+BENCH_SYNS=${BENCH_SYNS:-20000}
+BENCH_SYNS_RATE=${BENCH_SYNS_RATE:-5000}
+BENCH_IDLE=${BENCH_IDLE:-5}
 export BENCH_NICS BENCH_SMP BENCH_DURATION BENCH_REPEAT BENCH_WRK \
 	BENCH_SYN_WARMUP BENCH_SYN_RATE BENCH_SYNCOOKIES BENCH_NATIVE_ITERS \
-	BENCH_NATIVE_RUNS BENCH_CG_ITERS
+	BENCH_NATIVE_RUNS BENCH_CG_ITERS BENCH_REQUESTS BENCH_AB_CONC \
+	BENCH_SYNS BENCH_SYNS_RATE BENCH_IDLE
 
 SLH_PORT=80
 NGX_PORT=8080
@@ -116,11 +135,11 @@ set_target() {
 	esac
 }
 
-# Guest side counters: /proc/stat's cpu line, slhttpd's and ndiv's
+# Guest side counters: /proc/stat's cpu lines, slhttpd's and ndiv's
 # counters, the TCP MIB counters that matter here.
 guest_snap() {
 	# shellcheck disable=SC2016 # expanded by the guest's shell
-	G sh -c 'head -n 1 /proc/stat
+	G sh -c 'grep "^cpu" /proc/stat
 		for f in /sys/kernel/ndiv/slhttpd/stats/* \
 			/sys/class/net/$1/ndiv/stats/* \
 			/sys/class/net/$1/statistics/[rt]x_packets \
@@ -145,6 +164,32 @@ run_wrk() {
 		say "wrk exited with $? ($dir)"
 }
 
+# count_requests DIR PORT MODE: the guest's instructions over
+# BENCH_REQUESTS requests made by ab (-k for keep-alive).
+count_requests() {
+	dir=$1 port=$2 mode=$3
+	set -- -n "$BENCH_REQUESTS" -c "$BENCH_AB_CONC"
+	[ "$mode" = keepalive ] && set -- "$@" -k
+	insns_snap "$dir/insns0"
+	timeout 600 ab "$@" "http://$NDIV_LAB_GUEST_IP:$port$URL_PATH" \
+		>"$dir/ab.out" 2>&1 || say "ab exited with $? ($dir)"
+	# the last connections close
+	sleep 1
+	insns_snap "$dir/insns1"
+}
+
+# count_syns DIR: the guest's instructions over BENCH_SYNS SYNs (replies
+# counted and dropped on the tap).
+count_syns() {
+	dir=$1
+	insns_snap "$dir/insns0"
+	start_trafgen "$dir/trafgen-count.out" "$TMPD/syn.cfg" \
+		-n "$BENCH_SYNS" -b "${BENCH_SYNS_RATE}pps"
+	wait_trafgen
+	sleep 1
+	insns_snap "$dir/insns1"
+}
+
 run_synflood() {
 	dir=$1 port=$2
 	cat >"$TMPD/syn.cfg" <<EOF
@@ -166,19 +211,20 @@ tcp flags & (syn | ack) == (syn | ack)"
 		$((BENCH_DURATION - 1))
 	sleep 1
 	# shellcheck disable=SC2086 # no option when there is no rate
-	start_trafgen "$dir" "$TMPD/syn.cfg" \
+	start_trafgen "$dir/trafgen.out" "$TMPD/syn.cfg" \
 		${BENCH_SYN_RATE:+-b "$BENCH_SYN_RATE"}
 	sleep "$BENCH_SYN_WARMUP"
-	check_trafgen "$dir"
+	check_trafgen "$dir/trafgen.out"
 	host_snap "$dir/host0"
 	sleep "$BENCH_DURATION"
 	host_snap "$dir/host1"
 	stop_trafgen
-	uncount_replies
 	wait_guest_window "$dir"
 	# let the guest drain the tap before the next load
 	sleep 2
 	guest_snap "$dir/guest1"
+	count_syns "$dir"
+	uncount_replies
 }
 
 measure() {
@@ -199,6 +245,7 @@ measure() {
 		host_snap "$dir/host1"
 		guest_snap "$dir/guest1"
 		sleep 1
+		count_requests "$dir" "$port" "$test"
 		;;
 	synflood)
 		if [ "$target" = nginx ]; then
@@ -224,6 +271,8 @@ inner() {
 		echo "wrk $BENCH_WRK -d ${BENCH_DURATION}s"
 		echo "syncookies $BENCH_SYNCOOKIES"
 		echo "syn_rate ${BENCH_SYN_RATE:-max}"
+		echo "ab -n $BENCH_REQUESTS -c $BENCH_AB_CONC"
+		echo "syns $BENCH_SYNS at ${BENCH_SYNS_RATE}/s"
 	} >>"$LABRAW/lab"
 
 	G modprobe slhttpd || die "cannot load slhttpd.ko in the guest"
@@ -250,6 +299,8 @@ inner() {
 		die "slhttpd and nginx serve different bodies"
 	[ "$(wc -c <"$LABRAW/nginx.body")" -eq 64 ] ||
 		die "the body is not 64 bytes"
+	insns_ranges "driver=$NDIV_LAB_DRIVER" core=ndiv app=slhttpd
+	insns_idle
 
 	rep=1
 	while [ "$rep" -le "$BENCH_REPEAT" ]; do
@@ -272,7 +323,7 @@ inner() {
 lab() {
 	[ -f "$TOP/build/modules/slhttpd.ko" ] ||
 		die "build/modules/slhttpd.ko is missing: run make"
-	labs "${BENCH_DURATION}s loads"
+	labs "${BENCH_DURATION}s loads and counts"
 }
 
 bench_main "$@"

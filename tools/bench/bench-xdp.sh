@@ -15,9 +15,13 @@
 # pair) takes the same UDP flood from the host side of the tap: trafgen
 # sends 64-byte frames (random source ports) to the guest, at two loads:
 #   max    as fast as it can: the rate each contender sustains;
-#   fixed  BENCH_RATE frames/s, below every contender's maximum: guest CPU
-#          per frame at the same rate (batching in the NAPI poll, and so
-#          the cost per frame, depends on the rate).
+#   fixed  BENCH_FRAMES frames at BENCH_RATE frames/s, below every
+#          contender's maximum: the guest's instructions per frame
+#          (ndiv-lab run --count-insns) at the same rate for all (batching
+#          in the NAPI poll, and so the cost per frame, depends on the
+#          rate), split into the driver's, ndiv's and ndiv_bench's text
+#          (the modules' ranges in the guest), the rest of the kernel
+#          (XDP programs included) and user space.
 # In the guest, one after the other:
 #   drop  ndiv_bench's bench-drop (ndiv, the driver's hook) against
 #         xdp-bench drop (no-touch), in native mode where the driver has
@@ -25,13 +29,15 @@
 #   tx    bench-reflect (swaps MAC, IP and UDP addresses) against
 #         xdp-bench tx (swap-macs), same modes. The frames coming back are
 #         counted, and dropped, by an nftables rule on the host's tap.
-# Measured over BENCH_DURATION seconds after BENCH_WARMUP seconds of
-# flood: frames the guest driver received per second (its rx_packets over
-# the guest's own clock), frames returned per second (tx), and guest CPU
-# per received frame (/proc/stat, all CPUs, busy time). The guest samples
-# itself from a job started before the flood: a saturated guest takes
-# seconds to start anything. BENCH_REPEAT rounds, alternating the order of
-# the contenders; the report takes the median.
+# At the maximum load, measured over BENCH_DURATION seconds after
+# BENCH_WARMUP seconds of flood: frames the guest driver received per
+# second (its rx_packets over the guest's own clock), frames returned per
+# second (tx), and how busy the vCPUs were (/proc/stat, all and each): a
+# rate is load-bound when no vCPU was busy. The guest samples itself from
+# a job started before the flood: a saturated guest takes seconds to
+# start anything. The instructions of the idle guest over BENCH_IDLE
+# seconds are measured once per lab. BENCH_REPEAT rounds, alternating the
+# order of the contenders; the report takes the median.
 #
 # Results: build/bench/xdp.json, build/bench/xdp.png (copied to
 # Documentation/benchmarks/), and the table in
@@ -46,7 +52,7 @@ BENCH_RESULT=xdp
 . "$(dirname "$0")/lib.sh"
 
 bench_settings BENCH_NICS BENCH_SMP BENCH_DURATION BENCH_WARMUP \
-	BENCH_REPEAT BENCH_RATE BENCH_TESTS
+	BENCH_REPEAT BENCH_RATE BENCH_TESTS BENCH_FRAMES BENCH_IDLE
 
 BENCH_NICS=${BENCH_NICS:-"virtio e1000e"}
 BENCH_SMP=${BENCH_SMP:-2}
@@ -55,8 +61,10 @@ BENCH_WARMUP=${BENCH_WARMUP:-3}
 BENCH_REPEAT=${BENCH_REPEAT:-3}
 BENCH_RATE=${BENCH_RATE:-5000}
 BENCH_TESTS=${BENCH_TESTS:-"drop tx"}
+BENCH_FRAMES=${BENCH_FRAMES:-50000}
+BENCH_IDLE=${BENCH_IDLE:-5}
 export BENCH_NICS BENCH_SMP BENCH_DURATION BENCH_WARMUP BENCH_REPEAT \
-	BENCH_RATE BENCH_TESTS
+	BENCH_RATE BENCH_TESTS BENCH_FRAMES BENCH_IDLE
 
 UDP_PORT=9
 
@@ -129,22 +137,15 @@ write_trafgen_cfg() {
 EOF
 }
 
-# One measurement: the flood, the guest's sampler, the host's counters.
+# The maximum load: the guest's sampler, the host's counters.
 flood() {
-	dir=$1 load=$2
-	# Count, and drop before the host stack sees them, the frames the
-	# guest sends back (both reflectors keep the guest's MAC as source).
-	count_replies "ether saddr $NDIV_LAB_GUEST_MAC meta l4proto udp"
+	dir=$1
 	guest_window "$dir/guest-window" $((BENCH_WARMUP + 1)) \
 		"$BENCH_DURATION"
 	sleep 1
-	if [ "$load" = max ]; then
-		start_trafgen "$dir" "$TMPD/udp.cfg"
-	else
-		start_trafgen "$dir" "$TMPD/udp.cfg" -b "${BENCH_RATE}pps"
-	fi
+	start_trafgen "$dir/trafgen.out" "$TMPD/udp.cfg"
 	sleep "$BENCH_WARMUP"
-	check_trafgen "$dir"
+	check_trafgen "$dir/trafgen.out"
 	host_snap "$dir/host0"
 	sleep "$BENCH_DURATION"
 	host_snap "$dir/host1"
@@ -152,10 +153,18 @@ flood() {
 	# keep the load on until it has surely ended
 	sleep 3
 	stop_trafgen
-	uncount_replies
 	wait_guest_window "$dir"
-	# let the guest drain the tap before the next load
-	sleep 2
+}
+
+# The fixed load: the guest's instructions over BENCH_FRAMES frames.
+count_frames() {
+	dir=$1
+	insns_snap "$dir/insns0"
+	start_trafgen "$dir/trafgen.out" "$TMPD/udp.cfg" -n "$BENCH_FRAMES" \
+		-b "${BENCH_RATE}pps"
+	wait_trafgen
+	sleep 1
+	insns_snap "$dir/insns1"
 }
 
 measure() {
@@ -166,7 +175,17 @@ measure() {
 	printf 'rep %s\ntest %s\nload %s\ntarget %s\n' "$rep" "$test" \
 		"$load" "$target" >"$dir/meta"
 	start_target "$test" "$target" || die "cannot start $target ($test)"
-	flood "$dir" "$load"
+	# Count, and drop before the host stack sees them, the frames the
+	# guest sends back (both reflectors keep the guest's MAC as source).
+	count_replies "ether saddr $NDIV_LAB_GUEST_MAC meta l4proto udp"
+	if [ "$load" = max ]; then
+		flood "$dir"
+	else
+		count_frames "$dir"
+	fi
+	uncount_replies
+	# let the guest drain the tap before the next load
+	sleep 2
 	case $target in
 	ndiv)
 		# shellcheck disable=SC2016 # expanded by the guest's shell
@@ -196,8 +215,11 @@ inner() {
 		echo "xdp_bench $(G xdp-bench --version 2>&1 | head -n 1)"
 		echo "targets $(targets)"
 		echo "rate $BENCH_RATE"
+		echo "frames $BENCH_FRAMES"
 	} >>"$LABRAW/lab"
 	G modprobe ndiv_bench || die "cannot load ndiv_bench.ko in the guest"
+	insns_ranges "driver=$NDIV_LAB_DRIVER" core=ndiv app=ndiv_bench
+	insns_idle
 
 	rep=1
 	while [ "$rep" -le "$BENCH_REPEAT" ]; do
@@ -223,7 +245,7 @@ lab() {
 		die "build/modules/ndiv_bench.ko is missing: run make"
 	command -v xdp-bench >/dev/null ||
 		die "xdp-bench is missing: run tools/deps.sh (package xdp-tools)"
-	labs "${BENCH_DURATION}s floods"
+	labs "${BENCH_DURATION}s floods and counts"
 }
 
 bench_main "$@"

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """What the reports of every make bench* share.
 
-Reading the raw files that tools/bench/lib.sh and the bench scripts leave,
+Reading the raw files that tools/bench/lib.sh and the bench scripts leave
+(the guest's instruction counts and how busy its vCPUs were included),
 the machine's description, number formatting, rst tables, and main():
 arguments, the JSON, the PNG and the RESULTS section of the rst file. A
 report module gives main() its name and three functions: one that reads
@@ -21,6 +22,14 @@ import textwrap
 
 USER_HZ = os.sysconf("SC_CLK_TCK")
 END = ".. RESULTS END"
+# Where a guest's instructions go: the modules' text ranges of
+# insns_ranges (lib.sh), the rest of the kernel, user space.
+PARTS = ("driver", "core", "app", "kernel-other", "user")
+PART_TITLE = {"driver": "driver", "core": "ndiv core", "app": "app",
+              "kernel-other": "rest of kernel", "user": "user space"}
+# A rate is the guest's own when one of its vCPUs was at least this busy;
+# below, the load generator and the emulator set it (load-bound).
+GUEST_BOUND = 0.9
 
 
 def begin_marker(script, result):
@@ -90,18 +99,132 @@ def proc_stat(kv):
     return cpu_times(kv.get("cpu", "").split())
 
 
+def vcpu_times(kv):
+    """A snapshot's per-vCPU lines (cpu0, cpu1, ...) -> {name: (busy,
+    total)}."""
+    return {k: cpu_times(v.split()) for k, v in kv.items()
+            if re.match(r"^cpu\d+$", k)}
+
+
 def guest_window(path):
     """The guest's own samples (lib.sh's guest_window):
-    {0: {uptime, rx, tx, busy, total}, 1: {...}}."""
+    {0: {uptime, rx, tx, busy, total, vcpus}, 1: {...}}."""
     out = {}
+    vcpus = {0: {}, 1: {}}
     for line in (read_text(path) or "").splitlines():
         f = line.split()
+        if len(f) >= 9 and f[0] in ("0", "1") and re.match(r"^cpu\d+$",
+                                                             f[1]):
+            vcpus[int(f[0])][f[1]] = cpu_times(f[2:10])
         if len(f) < 13 or f[0] not in ("0", "1") or f[4] != "cpu":
             continue
         busy, total = cpu_times(f[5:13])
         out[int(f[0])] = {"uptime": float(f[1]), "rx": int(f[2]),
                           "tx": int(f[3]), "busy": busy, "total": total}
+    for n in out:
+        out[n]["vcpus"] = vcpus[n]
     return out
+
+
+def busiest_vcpu(v0, v1):
+    """The busiest vCPU's share of busy time between two vcpu_times."""
+    shares = [(v1[k][0] - v0[k][0]) / (v1[k][1] - v0[k][1])
+              for k in v1 if k in v0 and v1[k][1] > v0[k][1]]
+    return max(shares) if shares else None
+
+
+def load_bound(busiest):
+    """Whether a rate was set by the load, not by the guest."""
+    return None if busiest is None else busiest < GUEST_BOUND
+
+
+def busy_text(r):
+    """'load-bound, busiest vCPU 34 %, all 20 %' from a result."""
+    b = r.get("busiest_vcpu")
+    if b is None:
+        return "n/a"
+    return "%s, busiest vCPU %s, all %s" % (
+        "load-bound" if load_bound(b) else "guest-bound", pct(b),
+        pct(r.get("guest_busy")))
+
+
+# --- guest instructions ------------------------------------------------------
+
+def insns_snap(path):
+    """An insns_snap file (lib.sh) -> dict, None without counts."""
+    kv = read_kv(path)
+    if "insns" not in kv:
+        return None
+    out = dict(zip(("total", "kernel", "user"),
+                   (int(x) for x in kv["insns"].split())))
+    for k in PARTS[:4] + ("tap_tx_packets", "tap_tx_dropped", "replies"):
+        if k in kv:
+            out[k] = int(kv[k])
+    out["time"] = float(kv.get("time", 0))
+    return out
+
+
+def insns_between(d, units=None):
+    """The guest's instructions between d/insns0 and d/insns1, per unit
+    of work: units, or the frames the tap handed to the guest (its
+    tx_packets; tx_dropped also counts frames that were refused, then
+    sent again from the qdisc). None when a count is missing."""
+    a = insns_snap(os.path.join(d, "insns0"))
+    b = insns_snap(os.path.join(d, "insns1"))
+    if not a or not b:
+        return None
+    sent = delta(a, b, "tap_tx_packets")
+    if units is None:
+        units = sent
+    if not units or units < 0:
+        return None
+    out = {"units": units, "seconds": round(b["time"] - a["time"], 2),
+           "frames_to_guest": sent,
+           "tap_tx_dropped": delta(a, b, "tap_tx_dropped"),
+           "replies": delta(a, b, "replies")}
+    for k in ("total", "kernel", "user") + PARTS[:4]:
+        if k in a and k in b:
+            out[k] = round((b[k] - a[k]) / units, 1)
+    return out
+
+
+def idle(labdir):
+    """The idle guest's instructions per second (idle0, idle1)."""
+    a = insns_snap(os.path.join(labdir, "idle0"))
+    b = insns_snap(os.path.join(labdir, "idle1"))
+    if not a or not b or b["time"] <= a["time"]:
+        return None
+    secs = b["time"] - a["time"]
+    return {"seconds": round(secs, 2),
+            "per_second": round((b["total"] - a["total"]) / secs),
+            "kernel_per_second": round((b["kernel"] - a["kernel"]) / secs)}
+
+
+def insns_median(runs):
+    """Per part, the median over runs of instructions per unit."""
+    ok = [r["insns"] for r in runs if r.get("insns")]
+    if not ok:
+        return None
+    out = {"runs": len(ok), "units": ok[0]["units"]}
+    for k in ("total", "kernel", "user", "seconds") + PARTS[:4]:
+        v = [x[k] for x in ok if k in x]
+        if v:
+            out[k] = round(statistics.median(v), 1)
+    return out
+
+
+def idle_share(r):
+    """The idle guest's share of a count: its rate times the count's
+    length, over the count."""
+    i, n = r.get("idle"), r.get("insns")
+    if not i or not n or not n.get("total"):
+        return None
+    return i["per_second"] * n["seconds"] / (n["total"] * n["units"])
+
+
+def split_row(ins):
+    """The parts of a count (instructions per unit), then the total."""
+    return [fmt(ins.get(p)) for p in PARTS] + [fmt(ins.get("total"))]
 
 
 def delta(a, b, key):

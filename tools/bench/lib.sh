@@ -54,21 +54,21 @@ G() {
 
 # --- trafgen on the host side of the tap ------------------------------------
 
-# start_trafgen DIR CFG [TRAFGEN OPTIONS]: one trafgen process on the tap,
+# start_trafgen LOG CFG [TRAFGEN OPTIONS]: one trafgen process on the tap,
 # in a session of its own: its worker only stops on a signal of its own,
 # so stop_trafgen signals the whole group.
 start_trafgen() {
-	tg_dir=$1 tg_cfg=$2
+	tg_log=$1 tg_cfg=$2
 	shift 2
 	setsid trafgen -o "$NDIV_LAB_HOST_DEV" -i "$tg_cfg" -P 1 \
-		--no-sock-mem -Q -C "$@" >"$tg_dir/trafgen.out" 2>&1 &
+		--no-sock-mem -Q -C "$@" >"$tg_log" 2>&1 &
 	TRAFGEN_PID=$!
 }
 
-# check_trafgen DIR: dies unless trafgen is still sending.
+# check_trafgen LOG: dies unless trafgen is still sending.
 check_trafgen() {
 	kill -0 "$TRAFGEN_PID" 2>/dev/null && return 0
-	cat "$1/trafgen.out" >&2
+	cat "$1" >&2
 	die "trafgen is not running"
 }
 
@@ -112,22 +112,25 @@ uncount_replies() {
 	nft delete table netdev "$NFT_TABLE" 2>/dev/null || true
 }
 
-# host_snap FILE: time, the tap's counters, the replies counted so far
+# host_counters: time, the tap's counters, the replies counted so far
 # ("replies N", while count_replies is on).
+host_counters() {
+	echo "time $(now)"
+	for c in rx_packets tx_packets rx_dropped tx_dropped; do
+		echo "tap_$c $(cat "/sys/class/net/$NDIV_LAB_HOST_DEV/statistics/$c")"
+	done
+	nft list chain netdev "$NFT_TABLE" in 2>/dev/null |
+		sed -n 's/.*counter packets \([0-9]*\) bytes.*/replies \1/p'
+}
+
 host_snap() {
-	{
-		echo "time $(now)"
-		for c in rx_packets tx_packets rx_dropped tx_dropped; do
-			echo "tap_$c $(cat "/sys/class/net/$NDIV_LAB_HOST_DEV/statistics/$c")"
-		done
-		nft list chain netdev "$NFT_TABLE" in 2>/dev/null |
-			sed -n 's/.*counter packets \([0-9]*\) bytes.*/replies \1/p'
-	} >"$1"
+	host_counters >"$1"
 }
 
 # guest_window FILE DELAY LENGTH: in the background, the guest samples
 # itself DELAY seconds from now and LENGTH seconds later: lines
-# "N uptime rx_packets tx_packets <cpu line of /proc/stat>" (N = 0, 1).
+# "N uptime rx_packets tx_packets <cpu line of /proc/stat>" (N = 0, 1),
+# each followed by the per-vCPU lines of /proc/stat as "N cpuK ...".
 # Started before a flood: once the guest is saturated, the agent takes
 # seconds to start anything. Sets SAMPLER to the job's pid.
 guest_window() {
@@ -139,6 +142,7 @@ guest_window() {
 			read -r rx <"/sys/class/net/$1/statistics/rx_packets"
 			read -r tx <"/sys/class/net/$1/statistics/tx_packets"
 			echo "$2 $up $rx $tx $cpu"
+			grep "^cpu[0-9]" /proc/stat | sed "s/^/$2 /"
 		}
 		sleep "$2"; snap "$1" 0; sleep "$3"; snap "$1" 1' sh \
 		"$NDIV_LAB_GUEST_DEV" "$2" "$3" >"$1" 2>&1 &
@@ -148,6 +152,35 @@ guest_window() {
 # wait_guest_window DIR: waits for the sampler of guest_window.
 wait_guest_window() {
 	wait "$SAMPLER" || say "guest sampler exited with $? ($1)"
+}
+
+# --- guest instructions (ndiv-lab run --count-insns) -------------------------
+
+# insns_ranges NAME=MODULE...: the modules' text ranges (driver, core,
+# app) by which every insns_snap splits the kernel's instructions.
+insns_ranges() {
+	INSNS_RANGES=$LABRAW/insns-ranges
+	G sh "$TOP/tools/lab/insns/modranges.sh" "$@" >"$INSNS_RANGES" ||
+		die "cannot read the modules' text ranges in the guest"
+}
+
+# insns_snap FILE: host_counters and the guest's instruction counters
+# ("insns TOTAL KERNEL USER", then one line per range name and
+# "kernel-other"). No guest command runs: it would count.
+insns_snap() {
+	{
+		host_counters
+		$NDIV_LAB_INSNS split "$INSNS_RANGES" | sed '1s/^/insns /'
+	} >"$1"
+}
+
+# insns_idle: what the idle guest runs in BENCH_IDLE seconds
+# (LABRAW/idle0, idle1), the floor under every count.
+insns_idle() {
+	sleep 1
+	insns_snap "$LABRAW/idle0"
+	sleep "$BENCH_IDLE"
+	insns_snap "$LABRAW/idle1"
 }
 
 # --- the lab ----------------------------------------------------------------
@@ -164,6 +197,7 @@ inner_cleanup() {
 inner_begin() {
 	LABRAW=$1
 	: "${NDIV_LAB:?inner runs under tools/lab/ndiv-lab run}"
+	: "${NDIV_LAB_INSNS:?inner runs under ndiv-lab run --count-insns}"
 	TMPD=$(mktemp -d)
 	trap 'inner_cleanup' EXIT
 	trap 'exit 130' INT TERM HUP
@@ -185,7 +219,8 @@ inner_end() {
 }
 
 # labs WHAT [LAB OPTIONS]: one lab per NIC of BENCH_NICS, BENCH_SMP vCPUs,
-# running "$0 inner RAW/lab-NIC" on its host side.
+# counting the guest's instructions, running "$0 inner RAW/lab-NIC" on
+# its host side.
 labs() {
 	what=$1
 	shift
@@ -196,7 +231,8 @@ labs() {
 		say "lab: $nic, $BENCH_SMP vCPUs, $BENCH_REPEAT rounds of $what"
 		rc=0
 		"$TOP/tools/lab/ndiv-lab" run --nic "$nic" --smp "$BENCH_SMP" \
-			"$@" -- "$0" inner "$RAW/lab-$nic" || rc=$?
+			--count-insns "$@" -- "$0" inner "$RAW/lab-$nic" ||
+			rc=$?
 		echo "$rc" >"$RAW/lab-$nic/status"
 		[ "$rc" = 0 ] || say "lab $nic exited with $rc"
 	done

@@ -5,12 +5,16 @@
 Reads what tools/bench/bench-xdp.sh left in build/bench/xdp-raw:
 
   config                      the BENCH_* settings
-  lab-NIC/lab, status, done   one lab VM per NIC
-  lab-NIC/R-TEST-TARGET/      one measurement: meta, guest-window (the
-                              guest's own two samples), host0/1 (tap and
-                              replies counters), trafgen.out,
+  lab-NIC/lab, status, done   one lab VM per NIC; idle0/1, the idle
+                              guest's instructions; insns-ranges, the
+                              modules' text ranges
+  lab-NIC/R-TEST-LOAD-TARGET/ one measurement: meta, trafgen.out,
                               ndiv-stats (ndiv's counters, totals since
-                              the lab booted) or xdp-bench.log
+                              the lab booted) or xdp-bench.log; at the
+                              maximum load guest-window (the guest's own
+                              two samples) and host0/1 (tap and replies
+                              counters), at the fixed load insns0/1 (the
+                              guest's instructions, tap and replies)
 
 and writes the JSON (--json), a PNG (--png) and, between the RESULTS
 markers of --rst, the tables. A measurement that is missing or failed is
@@ -19,8 +23,11 @@ shown as such, never guessed.
 import glob
 import os
 
-from benchreport import (END, USER_HZ, delta, fmt, guest_window, main,
-                         median, read_kv, read_text, ratio, table, wrap)
+from benchreport import (END, GUEST_BOUND, PART_TITLE, PARTS, busiest_vcpu,
+                         busy_text, delta, fmt, guest_window, idle,
+                         idle_share, insns_between, insns_median, main,
+                         median, read_kv, read_text, ratio, split_row, table,
+                         wrap)
 
 TESTS = ("drop", "tx")
 LOADS = ("max", "fixed")
@@ -40,6 +47,18 @@ def measurement(d):
     meta = read_kv(os.path.join(d, "meta"))
     r = {"test": meta.get("test"), "load": meta.get("load"),
          "target": meta.get("target"), "rep": int(meta.get("rep", 0))}
+    stats = {}
+    for line in (read_text(os.path.join(d, "ndiv-stats")) or "").split():
+        k, _, v = line.partition(":")
+        if v.isdigit():
+            stats[k] = int(v)
+    if stats:
+        r["ndiv_stats"] = stats
+    if r["load"] == "fixed":
+        r["insns"] = insns_between(d)
+        if not r["insns"]:
+            r["error"] = "no instruction counts"
+        return r
     g = guest_window(os.path.join(d, "guest-window"))
     h0 = read_kv(os.path.join(d, "host0"))
     h1 = read_kv(os.path.join(d, "host1"))
@@ -60,17 +79,10 @@ def measurement(d):
         "offered_pps": delta(h0, h1, "tap_tx_packets") / hsecs,
         "tap_drops_pps": delta(h0, h1, "tap_tx_dropped") / hsecs,
         "guest_busy": busy / total if total else None,
-        "cpu_ns_per_frame": busy * 1e9 / USER_HZ / rx,
+        "busiest_vcpu": busiest_vcpu(g[0]["vcpus"], g[1]["vcpus"]),
     })
     if "replies" in h0 and "replies" in h1:
         r["tx_pps"] = delta(h0, h1, "replies") / hsecs
-    stats = {}
-    for line in (read_text(os.path.join(d, "ndiv-stats")) or "").split():
-        k, _, v = line.partition(":")
-        if v.isdigit():
-            stats[k] = int(v)
-    if stats:
-        r["ndiv_stats"] = stats
     return r
 
 
@@ -78,7 +90,9 @@ def lab(d):
     res = {"info": read_kv(os.path.join(d, "lab")),
            "status": (read_text(os.path.join(d, "status")) or "?").strip(),
            "complete": os.path.exists(os.path.join(d, "done")),
-           "runs": [], "results": {}}
+           "runs": [], "results": {}, "idle": idle(d),
+           "ranges": (read_text(os.path.join(d, "insns-ranges")) or
+                      "").splitlines()}
     for m in sorted(glob.glob(os.path.join(d, "*-*-*-*"))):
         if os.path.isdir(m):
             res["runs"].append(measurement(m))
@@ -87,16 +101,24 @@ def lab(d):
         runs = [x for x in res["runs"] if x["test"] == test and
                 x["load"] == load and x["target"] == target and
                 "error" not in x]
-        if runs:
+        if runs and load == "fixed":
+            res["results"]["%s/%s/%s" % (test, load, target)] = {
+                "n": len(runs), "insns": insns_median(runs)}
+        elif runs:
             res["results"]["%s/%s/%s" % (test, load, target)] = {
                 "n": len(runs),
                 "rx_pps": median(runs, "rx_pps"),
                 "tx_pps": median(runs, "tx_pps"),
                 "offered_pps": median(runs, "offered_pps"),
                 "guest_busy": median(runs, "guest_busy"),
-                "cpu_ns_per_frame": median(runs, "cpu_ns_per_frame"),
+                "busiest_vcpu": median(runs, "busiest_vcpu"),
             }
     return res
+
+
+def insns(result):
+    """A fixed-load result's total instructions per frame."""
+    return ((result or {}).get("insns") or {}).get("total")
 
 
 def rate_key(test):
@@ -134,30 +156,72 @@ def rst(data, begin):
     out.append("")
     rows = []
     for nic, test, target, n, x in comparisons(data):
+        ni, xi = insns(n["fixed"]), insns(x["fixed"])
+        rows.append([nic, TEST_TITLE[test], TARGET_TITLE[target], fmt(ni),
+                     fmt(xi), fmt(ratio(xi, ni), 2) + "x"
+                     if ratio(xi, ni) else "n/a"])
+    out.append(table(["NIC", "test", "against", "ndiv instructions/frame",
+                      "XDP instructions/frame", "XDP / ndiv"], rows))
+    out.append("")
+    shares = [idle_share({"idle": L["idle"], "insns": r.get("insns")})
+              for L in data["lab"].values() for r in L["results"].values()]
+    shares = [v for v in shares if v is not None]
+    out.append(wrap(
+        "Instructions the guest executed (kernel and user space, all "
+        "vCPUs) per frame handed to it, over %s frames sent at %s "
+        "frames/s, with nothing else started in the guest; medians of %s "
+        "rounds. *XDP / ndiv*: above 1 when ndiv executes fewer. The idle "
+        "guest ran %s instructions/s, at most %s of a count here. ndiv "
+        "runs %s and %s; XDP runs %s and %s." % (
+            fmt(int(cfg.get("BENCH_FRAMES") or 0)),
+            fmt(int(cfg.get("BENCH_RATE") or 0)), cfg.get("BENCH_REPEAT"),
+            " / ".join("%s %s" % (nic, fmt((L["idle"] or {}).get(
+                "per_second"))) for nic, L in data["lab"].items()),
+            "%.1f %%" % (100 * max(shares)) if shares else "n/a",
+            NDIV_APP["drop"], NDIV_APP["tx"], XDP_PROG["drop"],
+            XDP_PROG["tx"])))
+    out.append("")
+    out.append(wrap(
+        "Where they go, instructions per frame: the text of the driver, of "
+        "ndiv's core (ndiv.ko) and of the app (ndiv_bench.ko), the rest of "
+        "the kernel (the XDP programs, the stack, interrupts, NAPI) and "
+        "user space:"))
+    out.append("")
+    rows = []
+    for nic, L in data["lab"].items():
+        for test in TESTS:
+            for target in TARGETS:
+                r = L["results"].get("%s/fixed/%s" % (test, target))
+                if r and r.get("insns"):
+                    rows.append([nic, TEST_TITLE[test], TARGET_TITLE[target]]
+                                + split_row(r["insns"]))
+    out.append(table(["NIC", "test", "program"] +
+                     [PART_TITLE[p] for p in PARTS] + ["total"], rows))
+    out.append("")
+    out.append("Rates at the maximum load, with how busy the guest was:")
+    out.append("")
+    rows = []
+    for nic, test, target, n, x in comparisons(data):
         k = rate_key(test)
         nm, xm = n["max"], x["max"]
-        nc = n["fixed"].get("cpu_ns_per_frame")
-        xc = x["fixed"].get("cpu_ns_per_frame")
         rows.append([
             nic, TEST_TITLE[test], TARGET_TITLE[target],
             fmt(nm.get(k)), fmt(xm.get(k)),
-            fmt(ratio(nm.get(k), xm.get(k)), 2),
-            fmt(nc), fmt(xc), fmt(ratio(xc, nc), 2)])
+            fmt(ratio(nm.get(k), xm.get(k)), 2), busy_text(nm),
+            busy_text(xm)])
     out.append(table(
         ["NIC", "test", "against", "ndiv frames/s", "XDP frames/s",
-         "ratio", "ndiv CPU ns/frame", "XDP CPU ns/frame", "CPU ratio"],
-        rows))
+         "ratio", "ndiv: guest", "XDP: guest"], rows))
     out.append("")
     out.append(wrap(
-        "*frames/s*, at the maximum load: frames dropped per second (drop) "
-        "or sent back out of the NIC per second (reflect), from the guest "
-        "driver's receive counter over the guest's clock and the host "
-        "tap's count of returned frames. *ratio*: ndiv / XDP. *CPU "
-        "ns/frame*, at the fixed load of %s frames/s: guest CPU time (all "
-        "vCPUs, busy) per received frame; *CPU ratio*: XDP / ndiv, above "
-        "1 when ndiv spends less. ndiv runs %s and %s; XDP runs %s and "
-        "%s." % (fmt(int(cfg.get("BENCH_RATE") or 0)), NDIV_APP["drop"],
-                 NDIV_APP["tx"], XDP_PROG["drop"], XDP_PROG["tx"])))
+        "*frames/s*: frames dropped per second (drop) or sent back out of "
+        "the NIC per second (reflect), from the guest driver's receive "
+        "counter over the guest's clock and the host tap's count of "
+        "returned frames. *ratio*: ndiv / XDP. *guest*: the share of its "
+        "time the busiest vCPU, and all vCPUs, were busy (/proc/stat); "
+        "*load-bound* when no vCPU was %d %% busy: then trafgen and the "
+        "emulator set the rate, not the contender." % (
+            round(100 * GUEST_BOUND))))
     out.append("")
     out.append("Offered load and guest saturation per run:")
     out.append("")
@@ -165,6 +229,8 @@ def rst(data, begin):
     for nic, L in data["lab"].items():
         for key, r in L["results"].items():
             test, load, target = key.split("/")
+            if load == "fixed":
+                continue
             rows.append([nic, TEST_TITLE[test], load, TARGET_TITLE[target],
                          fmt(r.get("offered_pps")), fmt(r.get("rx_pps")),
                          fmt(r.get("tx_pps")),
@@ -181,8 +247,31 @@ def rst(data, begin):
                       "received/s", "returned/s", "guest busy", "runs"],
                      rows))
     out.append("")
+    out += targets(data)
     out.append(END)
     return "\n".join(out)
+
+
+def targets(data):
+    """The targets, checked against this run: no more instructions than
+    native XDP, at least 3x fewer than generic XDP."""
+    out = ["Targets", "-------", ""]
+    for nic, test, target, n, x in comparisons(data):
+        ni, xi = insns(n["fixed"]), insns(x["fixed"])
+        if not ni or not xi:
+            continue
+        if target == "xdp-native":
+            ok = ni <= xi
+            goal = "ndiv <= XDP native"
+        else:
+            ok = xi >= 3 * ni
+            goal = "XDP generic / ndiv >= 3"
+        out.append(wrap("* %s, %s: %s and %s instructions per frame, "
+                        "XDP / ndiv = %.2f, target %s: %s" % (
+                            nic, TEST_TITLE[test], fmt(ni), fmt(xi),
+                            xi / ni, goal, "met" if ok else "**not met**")))
+    out.append("")
+    return out
 
 
 def plot(data, path):
@@ -194,15 +283,32 @@ def plot(data, path):
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
     labels = ["%s %s\nvs XDP %s" % (nic, test, t.split("-")[1])
               for nic, test, t, _, _ in comps]
+    rate_labels = labels
     xs = range(len(comps))
     w = 0.38
     for ax, load, key_of, title, unit in (
-            (axes[0], "max", rate_key,
+            (axes[0], "fixed", None,
+             "guest instructions per frame (lower is better)",
+             "instructions/frame"),
+            (axes[1], "max", rate_key,
              "frames per second, maximum load (higher is better)",
-             "frames/s"),
-            (axes[1], "fixed", lambda t: "cpu_ns_per_frame",
-             "guest CPU per frame, fixed load (lower is better)",
-             "ns/frame")):
+             "frames/s")):
+        if key_of is None:
+            nv = [insns(n[load]) or 0 for _, _, _, n, _ in comps]
+            xv = [insns(x[load]) or 0 for _, _, _, _, x in comps]
+            labels = ["%s %s\nvs XDP %s\nx%.2f" % (
+                nic, test, t.split("-")[1], ratio(b, a) or 0)
+                for (nic, test, t, _, _), a, b in zip(comps, nv, xv)]
+            ax.bar([i - w / 2 for i in xs], nv, w, label="ndiv",
+                   color="#3b6ea5")
+            ax.bar([i + w / 2 for i in xs], xv, w, label="XDP",
+                   color="#c8553d")
+            ax.set_xticks(list(xs))
+            ax.set_xticklabels(labels, fontsize=7)
+            ax.set_ylabel(unit)
+            ax.set_title(title + "; x: XDP / ndiv", fontsize=9)
+            ax.legend(fontsize=8)
+            continue
         nv = [n[load].get(key_of(test)) or 0 for _, test, _, n, _ in comps]
         xv = [x[load].get(key_of(test)) or 0 for _, test, _, _, x in comps]
         ax.bar([i - w / 2 for i in xs], nv, w, label="ndiv",
@@ -210,12 +316,13 @@ def plot(data, path):
         ax.bar([i + w / 2 for i in xs], xv, w, label="XDP",
                color="#c8553d")
         ax.set_xticks(list(xs))
-        ax.set_xticklabels(labels, fontsize=7)
+        ax.set_xticklabels(rate_labels, fontsize=7)
         ax.set_ylabel(unit)
         ax.set_title(title, fontsize=9)
         ax.legend(fontsize=8)
-    fig.suptitle("make bench-xdp, %s (TCG lab: ratios matter, not "
-                 "absolute numbers)" % data["generated"], fontsize=10)
+    fig.suptitle("make bench-xdp, %s (TCG lab: instructions are exact, "
+                 "rates are the emulator's)" % data["generated"],
+                 fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
 

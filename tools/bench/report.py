@@ -6,9 +6,13 @@ Reads what tools/bench/bench-http.sh left in build/bench/raw:
 
   native/MODE.json            slhttpd_bench's timing of one mode
   native/MODE-N.callgrind     callgrind of the same mode with N frames
-  lab-NIC/lab, status, ...    one lab VM per NIC
+  lab-NIC/lab, status, ...    one lab VM per NIC; idle0/1, the idle
+                              guest's instructions; insns-ranges, the
+                              modules' text ranges
   lab-NIC/R-TEST-TARGET/      one measurement: meta, guest0/1, host0/1,
-                              wrk.out (keepalive, close) or trafgen.out
+                              wrk.out (keepalive, close) or trafgen.out,
+                              then insns0/1 around a fixed amount of work
+                              (ab.out, or BENCH_SYNS SYNs)
 
 and writes the JSON (--json), a PNG (--png) and, between the RESULTS
 markers of --rst, the tables. Every figure comes from those files: a
@@ -21,8 +25,11 @@ import re
 import statistics
 import subprocess
 
-from benchreport import (END, USER_HZ, delta, fmt, guest_window, main, pct,
-                         proc_stat, read_kv, read_text, table, wrap)
+from benchreport import (END, GUEST_BOUND, PART_TITLE, PARTS, USER_HZ,
+                         busiest_vcpu, busy_text, delta, fmt, guest_window,
+                         idle, idle_share, insns_between, insns_median,
+                         load_bound, main, median, proc_stat, read_kv,
+                         read_text, split_row, table, vcpu_times, wrap)
 
 TESTS = ("keepalive", "close", "synflood")
 TARGETS = ("slhttpd", "nginx")
@@ -32,6 +39,11 @@ TEST_TITLE = {
     "synflood": "SYN flood: SYN-ACKs/s",
 }
 UNIT = {"keepalive": "request", "close": "request", "synflood": "SYN-ACK"}
+COUNT_TITLE = {
+    "keepalive": "keep-alive request",
+    "close": "new-connection request",
+    "synflood": "SYN",
+}
 MODES = ("syn", "ack", "get", "pass", "copy")
 MODE_TITLE = {
     "syn": "SYN -> SYN-ACK",
@@ -137,6 +149,28 @@ def mib_deltas(g0, g1):
     return out
 
 
+def ab_result(path):
+    """ab's counts: complete, failed and keep-alive requests."""
+    out = {}
+    for line in (read_text(path) or "").splitlines():
+        m = re.match(r"(Complete|Failed|Keep-Alive) requests:\s+(\d+)", line)
+        if m:
+            out[m.group(1).lower()] = int(m.group(2))
+        m = re.match(r"Requests per second:\s+([\d.]+)", line)
+        if m:
+            out["rate"] = float(m.group(1))
+    return out
+
+
+def counted(d, test):
+    """The guest's instructions over the fixed amount of work after the
+    load: per request (ab) or per SYN handed to the guest."""
+    if test == "synflood":
+        return {"insns": insns_between(d)}
+    ab = ab_result(os.path.join(d, "ab.out"))
+    return {"ab": ab, "insns": insns_between(d, ab.get("complete"))}
+
+
 def measurement(d, dev):
     meta = read_kv(os.path.join(d, "meta"))
     g0 = read_kv(os.path.join(d, "guest0"))
@@ -145,7 +179,9 @@ def measurement(d, dev):
     h1 = read_kv(os.path.join(d, "host1"))
     r = {"round": int(meta.get("rep", 0)), "port": int(meta.get("port", 0))}
     test = meta.get("test")
+    r.update(counted(d, test))
     count = None
+    v0, v1 = vcpu_times(g0), vcpu_times(g1)
     if test in ("keepalive", "close"):
         w = None
         for line in (read_text(os.path.join(d, "wrk.out")) or "").splitlines():
@@ -189,6 +225,7 @@ def measurement(d, dev):
             w0, w1 = win[0], win[1]
             s0 = (w0["busy"], w0["total"])
             s1 = (w1["busy"], w1["total"])
+            v0, v1 = w0["vcpus"], w1["vcpus"]
             gsecs = w1["uptime"] - w0["uptime"]
             count = w1["tx"] - w0["tx"]
             rx = w1["rx"] - w0["rx"]
@@ -199,8 +236,9 @@ def measurement(d, dev):
     if s0 and s1 and count:
         busy, total = s1[0] - s0[0], s1[1] - s0[1]
         r["guest_busy_jiffies"] = busy
-        r["guest_cpu_util"] = round(busy / total, 3) if total else None
+        r["guest_busy"] = round(busy / total, 3) if total else None
         r["guest_cpu_us"] = round(busy * 1e6 / USER_HZ / count, 2)
+        r["busiest_vcpu"] = busiest_vcpu(v0, v1)
     slh = delta_counters(g0, g1, "/sys/kernel/ndiv/slhttpd/stats/")
     if slh:
         r["slhttpd_counters"] = slh
@@ -214,19 +252,16 @@ def measurement(d, dev):
 
 
 def summarize(runs):
+    out = {"insns": insns_median(runs)}
     ok = [r for r in runs if "rate" in r]
-    if not ok:
-        return {"runs": runs}
-    rates = [r["rate"] for r in ok]
-    out = {"rate": round(statistics.median(rates), 1),
-           "rate_min": min(rates), "rate_max": max(rates)}
-    cpu = [r["guest_cpu_us"] for r in ok if "guest_cpu_us" in r]
-    if cpu:
-        out["guest_cpu_us"] = round(statistics.median(cpu), 2)
-    util = [r["guest_cpu_util"] for r in ok
-            if r.get("guest_cpu_util") is not None]
-    if util:
-        out["guest_cpu_util"] = round(statistics.median(util), 3)
+    if ok:
+        rates = [r["rate"] for r in ok]
+        out.update({"rate": round(statistics.median(rates), 1),
+                    "rate_min": min(rates), "rate_max": max(rates)})
+        for k in ("guest_cpu_us", "guest_busy", "busiest_vcpu"):
+            v = median(ok, k)
+            if v is not None:
+                out[k] = round(v, 3)
     out["runs"] = runs
     return out
 
@@ -274,9 +309,70 @@ def lab(d):
         cs, cn = e["slhttpd"].get("guest_cpu_us"), e["nginx"].get(
             "guest_cpu_us")
         e["cpu_ratio"] = round(cn / cs, 2) if cs and cn else None
+        i = [(e[t]["insns"] or {}).get("total") for t in TARGETS]
+        e["insns_ratio"] = round(i[1] / i[0], 2) if all(i) else None
         results[test] = e
     res["results"] = results
+    res["idle"] = idle(d)
+    res["ranges"] = (read_text(os.path.join(d, "insns-ranges")) or
+                     "").splitlines()
     return res
+
+
+def insns_tables(r, cfg, info):
+    """The headline: instructions per request, and where they go."""
+    out = []
+    rows = []
+    for test in TESTS:
+        e = r["results"].get(test)
+        if not e:
+            continue
+        s, n = e["slhttpd"]["insns"] or {}, e["nginx"]["insns"] or {}
+        rows.append([COUNT_TITLE[test], fmt(s.get("total")),
+                     fmt(n.get("total")),
+                     fmt(e["insns_ratio"], 1) + "x" if e["insns_ratio"]
+                     else "n/a"])
+    out.append(table(["guest instructions per", "slhttpd", "nginx",
+                      "nginx / slhttpd"], rows))
+    out.append("")
+    i = r.get("idle") or {}
+    shares = [idle_share({"idle": i, "insns": e[t]["insns"]})
+              for e in r["results"].values() for t in TARGETS
+              if e[t]["insns"]]
+    shares = [x for x in shares if x is not None]
+    out.append(
+        "Instructions the guest executed (kernel and user space, all "
+        "vCPUs), per request over %s requests made by ``ab -c %s`` "
+        "(``-k`` for keep-alive, HTTP/1.0) and per SYN over %s SYNs sent "
+        "at %s/s, with nothing else started in the guest; medians of %s "
+        "rounds. The idle guest ran %s instructions/s, at most %s of a "
+        "count here." % (
+            fmt(int(cfg.get("BENCH_REQUESTS") or 0)),
+            cfg.get("BENCH_AB_CONC", "?"),
+            fmt(int(cfg.get("BENCH_SYNS") or 0)),
+            fmt(int(cfg.get("BENCH_SYNS_RATE") or 0)),
+            cfg.get("BENCH_REPEAT", "?"), fmt(i.get("per_second")),
+            "%.1f %%" % (100 * max(shares)) if shares else "n/a"))
+    out.append("")
+    out.append("Where they go, instructions per request (per SYN): the "
+               "text of the driver (%s), of ndiv's core (ndiv.ko) and of "
+               "the app (slhttpd.ko), the rest of the kernel (stack, "
+               "interrupts, NAPI, scheduler) and user space:" %
+               info.get("driver", "?").split()[0])
+    out.append("")
+    rows = []
+    for test in TESTS:
+        e = r["results"].get(test)
+        if not e:
+            continue
+        for t in TARGETS:
+            if e[t]["insns"]:
+                rows.append([COUNT_TITLE[test], t] +
+                            split_row(e[t]["insns"]))
+    out.append(table(["per", "server"] + [PART_TITLE[p] for p in PARTS] +
+                     ["total"], rows))
+    out.append("")
+    return out
 
 
 def rst(data, begin):
@@ -304,6 +400,9 @@ def rst(data, begin):
                        "%s); the rows below are what it measured before "
                        "it stopped." % r["status"])
             out.append("")
+        out += insns_tables(r, cfg, info)
+        out.append("Rates, with how busy the guest was:")
+        out.append("")
         rows = []
         for test in TESTS:
             e = r["results"].get(test)
@@ -313,23 +412,20 @@ def rst(data, begin):
             rows.append([
                 TEST_TITLE[test], fmt(s.get("rate")), fmt(n.get("rate")),
                 ("%.2f" % e["ratio"]) if e["ratio"] else "n/a",
-                fmt(s.get("guest_cpu_us"), 1), fmt(n.get("guest_cpu_us"), 1),
-                ("%.2f" % e["cpu_ratio"]) if e["cpu_ratio"] else "n/a",
-                "%s / %s" % (pct(s.get("guest_cpu_util")),
-                             pct(n.get("guest_cpu_util")))])
+                busy_text(s), busy_text(n)])
         out.append(table(["load", "slhttpd", "nginx", "ratio",
-                          "CPU us slhttpd", "CPU us nginx",
-                          "CPU ratio", "busy (slhttpd / nginx)"], rows))
+                          "slhttpd: guest", "nginx: guest"], rows))
         out.append("")
         out.append("Medians of %s rounds of %s s. ratio: slhttpd's rate "
-                   "over nginx's. CPU us: guest CPU time (all vCPUs, "
-                   "/proc/stat) per request, or per SYN-ACK for the flood; "
-                   "CPU ratio: nginx's over slhttpd's. busy: share of the "
-                   "vCPUs' time the guest was busy. nginx %s, %s guest "
-                   "CPUs, ``wrk %s``, SYN flood with ``tcp_syncookies=%s``, "
-                   "trafgen rate %s." % (
+                   "over nginx's. guest: the share of its time the busiest "
+                   "vCPU, and all vCPUs, were busy (/proc/stat); "
+                   "*load-bound* when no vCPU was %d %% busy: then the "
+                   "load generator and the emulator set the rate, not the "
+                   "server. nginx %s, %s guest CPUs, ``wrk %s``, SYN flood "
+                   "with ``tcp_syncookies=%s``, trafgen rate %s." % (
                        cfg.get("BENCH_REPEAT", "?"),
                        cfg.get("BENCH_DURATION", "?"),
+                       round(100 * GUEST_BOUND),
                        info.get("nginx", "?").replace(
                            "nginx version: nginx/", ""),
                        info.get("guest_cpus", "?"), info.get("wrk", "?"),
@@ -349,9 +445,12 @@ def rst(data, begin):
                     if run.get("error"):
                         errs.append("%s %s round %d: %s" % (
                             t, test, run["round"], run["error"]))
+                    if run.get("ab", {}).get("failed"):
+                        errs.append("%s %s round %d: ab failed %d" % (
+                            t, test, run["round"], run["ab"]["failed"]))
         if errs:
             out.append("")
-            out.append("wrk reported errors:")
+            out.append("wrk or ab reported errors:")
             out.append("")
             out += ["* " + x for x in errs]
         notes = []
@@ -429,13 +528,15 @@ def targets(data):
     """The issue's targets, checked against this run."""
     out = ["Targets", "-------", ""]
     for nic, r in data["lab"].items():
-        for test in TESTS:
+        for test in ("keepalive", "close"):
             e = r["results"].get(test)
-            if not e or not e["ratio"]:
+            if not e or not e["insns_ratio"]:
                 continue
-            out.append("* %s, %s: slhttpd / nginx = %.2f, target >= 10: "
-                       "%s" % (nic, TEST_TITLE[test], e["ratio"],
-                               "met" if e["ratio"] >= 10 else "**not met**"))
+            out.append("* %s, guest instructions per %s: nginx / slhttpd "
+                       "= %.1f, target >= 10: %s" % (
+                           nic, COUNT_TITLE[test], e["insns_ratio"],
+                           "met" if e["insns_ratio"] >= 10
+                           else "**not met**"))
     for mode in ("syn", "get"):
         r = data["native"].get(mode)
         if r:
@@ -461,34 +562,43 @@ def plot(data, path):
     for i, nic in enumerate(nics):
         res = data["lab"][nic]["results"]
         tests = [t for t in TESTS if t in res]
-        for row, key, ylabel in ((0, "rate", "per second"),
-                                 (1, "guest_cpu_us",
-                                  "guest CPU us per request / SYN-ACK")):
+        for row, key, ylabel in ((0, "insns", "guest instructions per "
+                                  "request / SYN"),
+                                 (1, "rate", "per second (wrk, trafgen)")):
             ax = axes[row][i]
+
+            def val(x, t):
+                if key == "insns":
+                    return (res[x][t]["insns"] or {}).get("total") or 0
+                return res[x][t].get(key) or 0
             for j, t in enumerate(TARGETS):
-                vals = [res[x][t].get(key) or 0 for x in tests]
+                vals = [val(x, t) for x in tests]
                 xs = [k + (j - 0.5) * 0.38 for k in range(len(tests))]
                 bars = ax.bar(xs, vals, 0.38, label=t, color=colors[t])
-                for b, v in zip(bars, vals):
-                    if v:
-                        ax.annotate(fmt(v, 1 if key != "rate" else 0),
-                                    (b.get_x() + b.get_width() / 2, v),
-                                    ha="center", va="bottom", fontsize=7)
+                for b, v, x in zip(bars, vals, tests):
+                    if not v:
+                        continue
+                    lb = load_bound(res[x][t].get("busiest_vcpu"))
+                    ax.annotate(fmt(v) + ("\nload-bound" if key == "rate"
+                                          and lb else ""),
+                                (b.get_x() + b.get_width() / 2, v),
+                                ha="center", va="bottom", fontsize=7)
             ax.set_xticks(range(len(tests)))
             ax.set_xticklabels(tests)
             ax.set_yscale("log")
-            top = max([res[x][t].get(key) or 0 for x in tests
-                       for t in TARGETS] or [0])
+            top = max([val(x, t) for x in tests for t in TARGETS] or [0])
             if top:
-                ax.set_ylim(top=top * 4)
+                ax.set_ylim(top=top * 6)
             ax.set_ylabel(ylabel)
             if row == 0:
+                ratios = ", ".join("%s %.1fx" % (x, res[x]["insns_ratio"])
+                                   for x in tests if res[x]["insns_ratio"])
+                ax.set_title("%s: guest instructions, nginx / slhttpd\n%s"
+                             % (nic, ratios), fontsize=9)
+            else:
                 ratios = ", ".join("%s x%.1f" % (x, res[x]["ratio"])
                                    for x in tests if res[x]["ratio"])
-                ax.set_title("%s: slhttpd / nginx\n%s" % (nic, ratios),
-                             fontsize=9)
-            else:
-                ax.set_title("%s: guest CPU per unit of work" % nic,
+                ax.set_title("%s: rates, slhttpd / nginx\n%s" % (nic, ratios),
                              fontsize=9)
             ax.legend(fontsize=8, loc="upper center", ncol=2)
     if data["native"]:
@@ -514,8 +624,9 @@ def plot(data, path):
         ax.set_ylabel("instructions per frame (callgrind)")
         ax.set_title("native slh_handle(): instructions per frame",
                      fontsize=9)
-    fig.suptitle("make bench-http, %s (TCG lab: ratios matter, not "
-                 "absolute numbers)" % data["generated"], fontsize=10)
+    fig.suptitle("make bench-http, %s (TCG lab: instructions are exact, "
+                 "rates are the emulator's)" % data["generated"],
+                 fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
 
