@@ -281,42 +281,30 @@ def plot(data, path):
 
     comps = list(comparisons(data))
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
-    labels = ["%s %s\nvs XDP %s" % (nic, test, t.split("-")[1])
-              for nic, test, t, _, _ in comps]
-    rate_labels = labels
+    names = ["%s %s\nvs XDP %s" % (nic, test, t.split("-")[1])
+             for nic, test, t, _, _ in comps]
     xs = range(len(comps))
     w = 0.38
-    for ax, load, key_of, title, unit in (
-            (axes[0], "fixed", None,
-             "guest instructions per frame (lower is better)",
-             "instructions/frame"),
-            (axes[1], "max", rate_key,
+    # instructions per frame at the fixed load, then the maximum rates
+    ni = [insns(n["fixed"]) or 0 for _, _, _, n, _ in comps]
+    xi = [insns(x["fixed"]) or 0 for _, _, _, _, x in comps]
+    nr = [n["max"].get(rate_key(test)) or 0 for _, test, _, n, _ in comps]
+    xr = [x["max"].get(rate_key(test)) or 0 for _, test, _, _, x in comps]
+    for ax, nv, xv, labels, title, unit in (
+            (axes[0], ni, xi,
+             ["%s\nx%.2f" % (m, ratio(b, a) or 0)
+              for m, a, b in zip(names, ni, xi)],
+             "guest instructions per frame (lower is better); "
+             "x: XDP / ndiv", "instructions/frame"),
+            (axes[1], nr, xr, names,
              "frames per second, maximum load (higher is better)",
              "frames/s")):
-        if key_of is None:
-            nv = [insns(n[load]) or 0 for _, _, _, n, _ in comps]
-            xv = [insns(x[load]) or 0 for _, _, _, _, x in comps]
-            labels = ["%s %s\nvs XDP %s\nx%.2f" % (
-                nic, test, t.split("-")[1], ratio(b, a) or 0)
-                for (nic, test, t, _, _), a, b in zip(comps, nv, xv)]
-            ax.bar([i - w / 2 for i in xs], nv, w, label="ndiv",
-                   color="#3b6ea5")
-            ax.bar([i + w / 2 for i in xs], xv, w, label="XDP",
-                   color="#c8553d")
-            ax.set_xticks(list(xs))
-            ax.set_xticklabels(labels, fontsize=7)
-            ax.set_ylabel(unit)
-            ax.set_title(title + "; x: XDP / ndiv", fontsize=9)
-            ax.legend(fontsize=8)
-            continue
-        nv = [n[load].get(key_of(test)) or 0 for _, test, _, n, _ in comps]
-        xv = [x[load].get(key_of(test)) or 0 for _, test, _, _, x in comps]
         ax.bar([i - w / 2 for i in xs], nv, w, label="ndiv",
                color="#3b6ea5")
         ax.bar([i + w / 2 for i in xs], xv, w, label="XDP",
                color="#c8553d")
         ax.set_xticks(list(xs))
-        ax.set_xticklabels(rate_labels, fontsize=7)
+        ax.set_xticklabels(labels, fontsize=7)
         ax.set_ylabel(unit)
         ax.set_title(title, fontsize=9)
         ax.legend(fontsize=8)

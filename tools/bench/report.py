@@ -319,14 +319,18 @@ def lab(d):
     return res
 
 
+def each_test(r):
+    """(test, results) of a lab, in the order of TESTS."""
+    for test in TESTS:
+        if test in r["results"]:
+            yield test, r["results"][test]
+
+
 def insns_tables(r, cfg, info):
     """The headline: instructions per request, and where they go."""
     out = []
     rows = []
-    for test in TESTS:
-        e = r["results"].get(test)
-        if not e:
-            continue
+    for test, e in each_test(r):
         s, n = e["slhttpd"]["insns"] or {}, e["nginx"]["insns"] or {}
         rows.append([COUNT_TITLE[test], fmt(s.get("total")),
                      fmt(n.get("total")),
@@ -361,10 +365,7 @@ def insns_tables(r, cfg, info):
                info.get("driver", "?").split()[0])
     out.append("")
     rows = []
-    for test in TESTS:
-        e = r["results"].get(test)
-        if not e:
-            continue
+    for test, e in each_test(r):
         for t in TARGETS:
             if e[t]["insns"]:
                 rows.append([COUNT_TITLE[test], t] +
@@ -404,10 +405,7 @@ def rst(data, begin):
         out.append("Rates, with how busy the guest was:")
         out.append("")
         rows = []
-        for test in TESTS:
-            e = r["results"].get(test)
-            if not e:
-                continue
+        for test, e in each_test(r):
             s, n = e["slhttpd"], e["nginx"]
             rows.append([
                 TEST_TITLE[test], fmt(s.get("rate")), fmt(n.get("rate")),
@@ -432,10 +430,7 @@ def rst(data, begin):
                        info.get("syncookies", "?"),
                        info.get("syn_rate", "?")))
         errs = []
-        for test in TESTS:
-            e = r["results"].get(test)
-            if not e:
-                continue
+        for test, e in each_test(r):
             for t in TARGETS:
                 for run in e[t].get("runs", []):
                     if run.get("errors"):
@@ -454,10 +449,7 @@ def rst(data, begin):
             out.append("")
             out += ["* " + x for x in errs]
         notes = []
-        for test in TESTS:
-            e = r["results"].get(test)
-            if not e:
-                continue
+        for test, e in each_test(r):
             for t in TARGETS:
                 sums = {}
                 for run in e[t].get("runs", []):
