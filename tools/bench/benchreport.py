@@ -362,3 +362,29 @@ def main(doc, script, result, target, read, rst, plot):
     if a.rst:
         begin = begin_marker(script, result)
         replace_results(a.rst, begin, rst(data, begin), script)
+
+
+def plot_split(ax, rows, title):
+    """Horizontal stacked bars: rows of (label, instructions per unit by
+    part), one colour per part of PARTS."""
+    colors = {"driver": "#8c564b", "core": "#2b7bba", "app": "#5a9e4b",
+              "kernel-other": "#aaaaaa", "user": "#e08a2c"}
+    labels = [lb for lb, _ in rows]
+    left = [0.0] * len(rows)
+    for p in PARTS:
+        vals = [(ins or {}).get(p) or 0 for _, ins in rows]
+        ax.barh(range(len(rows)), vals, left=left, color=colors[p],
+                label=PART_TITLE[p])
+        left = [a + b for a, b in zip(left, vals)]
+    for i, v in enumerate(left):
+        if v:
+            ax.annotate(fmt(v), (v, i), xytext=(3, 0),
+                        textcoords="offset points", va="center",
+                        fontsize=7)
+    ax.set_yticks(range(len(rows)))
+    ax.set_yticklabels(labels, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlim(right=max(left + [1]) * 1.2)
+    ax.set_xlabel("guest instructions per unit")
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7, loc="best")

@@ -26,8 +26,8 @@ import os
 from benchreport import (END, GUEST_BOUND, PART_TITLE, PARTS, busiest_vcpu,
                          busy_text, delta, fmt, guest_window, idle,
                          idle_share, insns_between, insns_median, main,
-                         median, read_kv, read_text, ratio, split_row, table,
-                         wrap)
+                         median, plot_split, read_kv, read_text, ratio,
+                         split_row, table, wrap)
 
 TESTS = ("drop", "tx")
 LOADS = ("max", "fixed")
@@ -280,7 +280,7 @@ def plot(data, path):
     import matplotlib.pyplot as plt
 
     comps = list(comparisons(data))
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    fig, axes = plt.subplots(1, 3, figsize=(17, 5))
     names = ["%s %s\nvs XDP %s" % (nic, test, t.split("-")[1])
              for nic, test, t, _, _ in comps]
     xs = range(len(comps))
@@ -292,7 +292,7 @@ def plot(data, path):
     xr = [x["max"].get(rate_key(test)) or 0 for _, test, _, _, x in comps]
     for ax, nv, xv, labels, title, unit in (
             (axes[0], ni, xi,
-             ["%s\nx%.2f" % (m, ratio(b, a) or 0)
+             ["%s\n%s" % (m, "x%.2f" % ratio(b, a) if ratio(b, a) else "")
               for m, a, b in zip(names, ni, xi)],
              "guest instructions per frame (lower is better); "
              "x: XDP / ndiv", "instructions/frame"),
@@ -308,6 +308,13 @@ def plot(data, path):
         ax.set_ylabel(unit)
         ax.set_title(title, fontsize=9)
         ax.legend(fontsize=8)
+    plot_split(axes[2], [
+        ("%s %s %s" % (nic, test, TARGET_TITLE[target].split(" (")[0]),
+         L["results"]["%s/fixed/%s" % (test, target)]["insns"])
+        for nic, L in data["lab"].items() for test in TESTS
+        for target in TARGETS
+        if L["results"].get("%s/fixed/%s" % (test, target))],
+        "where the instructions go, per frame")
     fig.suptitle("make bench-xdp, %s (TCG lab: instructions are exact, "
                  "rates are the emulator's)" % data["generated"],
                  fontsize=10)

@@ -28,8 +28,9 @@ import subprocess
 from benchreport import (END, GUEST_BOUND, PART_TITLE, PARTS, USER_HZ,
                          busiest_vcpu, busy_text, delta, fmt, guest_window,
                          idle, idle_share, insns_between, insns_median,
-                         load_bound, main, median, proc_stat, read_kv,
-                         read_text, split_row, table, vcpu_times, wrap)
+                         load_bound, main, median, plot_split, proc_stat,
+                         read_kv, read_text, split_row, table, vcpu_times,
+                         wrap)
 
 TESTS = ("keepalive", "close", "synflood")
 TARGETS = ("slhttpd", "nginx")
@@ -548,15 +549,18 @@ def plot(data, path):
 
     nics = list(data["lab"])
     ncols = len(nics) + (1 if data["native"] else 0)
-    fig, axes = plt.subplots(2, max(ncols, 1), figsize=(5.2 * max(ncols, 1),
-                                                          8), squeeze=False)
+    fig, axes = plt.subplots(3, max(ncols, 1), figsize=(5.6 * max(ncols, 1),
+                                                          12), squeeze=False)
     colors = {"slhttpd": "#2b7bba", "nginx": "#e08a2c"}
     for i, nic in enumerate(nics):
         res = data["lab"][nic]["results"]
         tests = [t for t in TESTS if t in res]
+        plot_split(axes[1][i], [("%s %s" % (t, x), res[x][t]["insns"])
+                                for x in tests for t in TARGETS],
+                   "%s: where the instructions go, per request / SYN" % nic)
         for row, key, ylabel in ((0, "insns", "guest instructions per "
                                   "request / SYN"),
-                                 (1, "rate", "per second (wrk, trafgen)")):
+                                 (2, "rate", "per second (wrk, trafgen)")):
             ax = axes[row][i]
 
             def val(x, t):
@@ -616,6 +620,7 @@ def plot(data, path):
         ax.set_ylabel("instructions per frame (callgrind)")
         ax.set_title("native slh_handle(): instructions per frame",
                      fontsize=9)
+        axes[2][ncols - 1].axis("off")
     fig.suptitle("make bench-http, %s (TCG lab: instructions are exact, "
                  "rates are the emulator's)" % data["generated"],
                  fontsize=10)
