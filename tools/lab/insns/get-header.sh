@@ -75,7 +75,7 @@ apt_retry() {
 	until apt-get -q "$@"; do
 		i=$((i + 1))
 		[ "$i" -lt 60 ] || return 1
-		say "apt-get $1 failed (another apt running?), retrying in 10 s"
+		say "apt-get $* failed (another apt running?), retrying in 10 s"
 		sleep 10
 	done
 }
@@ -100,7 +100,9 @@ dl=$(dirname "$out")/qemu-src.tmp
 rm -rf "$dl"
 mkdir -p "$dl"
 say "downloading the source of $pkg $ver"
-(cd "$dl" && apt_retry source --download-only "$pkg=$ver") >&2 ||
+# (as root: the _apt user cannot write to the build directory)
+(cd "$dl" && apt_retry -o APT::Sandbox::User=root source --download-only \
+	"$pkg=$ver") >&2 ||
 	die "apt-get source $pkg=$ver failed"
 orig=$(find "$dl" -name "${pkg}_*.orig.tar.*" | head -n 1)
 [ -n "$orig" ] || die "no upstream tarball in the source package"
