@@ -376,9 +376,11 @@ def plot_split(ax, rows, title):
         ax.barh(range(len(rows)), vals, left=left, color=colors[p],
                 label=PART_TITLE[p])
         left = [a + b for a, b in zip(left, vals)]
-    for i, v in enumerate(left):
+    # the median total (the parts are medians each: their sum may differ)
+    for i, (v, (_, ins)) in enumerate(zip(left, rows)):
         if v:
-            ax.annotate(fmt(v), (v, i), xytext=(3, 0),
+            ax.annotate(fmt((ins or {}).get("total", v)), (v, i),
+                        xytext=(3, 0),
                         textcoords="offset points", va="center",
                         fontsize=7)
     ax.set_yticks(range(len(rows)))
