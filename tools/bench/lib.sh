@@ -7,7 +7,8 @@
 #
 #   BENCH_NAME     its name, as in "make bench-NAME" (messages, results)
 #   BENCH_RAW      its raw results directory (under build/bench)
-#   BENCH_REPORT   its report script (tools/bench/report-NAME.py)
+#   BENCH_REPORT   its report script, in tools/bench (it imports
+#                  benchreport.py, the reports' shared module)
 #   BENCH_RESULT   the base name of its results (build/bench/RESULT.json,
 #                  .png and Documentation/benchmarks/RESULT.rst)
 #
