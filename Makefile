@@ -8,6 +8,7 @@
 #   make install    install modules (updates/) and ndivctl on this machine
 #   make kernel     in-tree build: ndiv and the hooked drivers in build/kernel
 #   make cross      cross-build the core and the ARM drivers (mvneta)
+#   make insns      the lab's guest instruction counter (a QEMU TCG plugin)
 #
 # Debian packages the build needs are installed by tools/build/deps.sh.
 
@@ -20,7 +21,8 @@ DESTDIR ?=
 PREFIX ?= /usr/local
 
 .PHONY: all deps modules drivers tools check check-unit demo install \
-	clean checkpatch bench bench-http bench-xdp help kver-check kernel
+	clean checkpatch bench bench-http bench-xdp help kver-check kernel \
+	insns
 
 all: modules drivers tools
 
@@ -135,6 +137,12 @@ kernel: kver-check $(KVER_FILE)
 		drivers/net/ethernet/intel/e1000e/ \
 		drivers/net/ethernet/intel/igb/ \
 		drivers/net/ethernet/intel/ixgbe/
+
+# The lab's instruction counter (tools/lab/insns, ndiv-lab --count-insns):
+# a QEMU TCG plugin built against the plugin header of Debian's qemu
+# source package, fetched once (tools/lab/insns/get-header.sh).
+insns:
+	@$(MAKE) -s -C tools/lab/insns O=$(BUILD)/lab/insns
 
 # slhttpd against nginx, side by side in the lab VM, and slhttpd's engine
 # natively: build/bench/slhttpd.json, the plot and the table in

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # run.sh - the lab suite: boots the QEMU lab once per NIC and runs the
-# framework tests in it, then once more per hooked driver with slhttpd
-# bound for the slhttpd tests. KTAP on stdout; each lab run also counts as a
-# test (boot, clean guest dmesg, nothing left behind).
+# framework tests in it, once with the guest instruction counter, then
+# once more per hooked driver with slhttpd bound for the slhttpd tests.
+# KTAP on stdout; each lab run also counts as a test (boot, clean guest
+# dmesg, nothing left behind).
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -47,6 +48,10 @@ lab_run e1000e --nic e1000e -- "$top/tests/lab/native.sh" e1000e
 lab_run "virtio 2 queues" --nic virtio --queues 2 -- \
 	"$top/tests/lab/native.sh" virtio_net
 lab_run e1000 --nic e1000 -- "$top/tests/lab/native.sh" e1000
+# the guest instruction counter: a loop of known length, the split by
+# module text ranges
+lab_run "instruction counter e1000e" --nic e1000e --count-insns -- \
+	"$top/tests/lab/insns.sh"
 lab_run "e1000 generic" --nic e1000 -- "$top/tests/lab/generic.sh"
 # slhttpd on e1000: a subset (the whole suite runs on e1000e and virtio)
 lab_run "slhttpd e1000" --nic e1000 --app slhttpd -- env \

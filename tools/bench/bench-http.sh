@@ -12,7 +12,7 @@
 #                                       lab, run by "ndiv-lab run" on the host
 #                                       side of the lab's namespace
 #
-# Native: tools/bench/native/slhttpd_bench drives slh_handle() over
+# Native: slhttpd_bench (slhttpd/tests/bench_engine.c) drives slh_handle() over
 # pre-built frames (SYN, the handshake's ACK, a GET, a frame for another
 # port), ns per frame (best of BENCH_NATIVE_RUNS) and instructions per
 # frame under callgrind (two iteration counts, the difference).
@@ -30,9 +30,21 @@
 #              seconds, after BENCH_SYN_WARMUP seconds. The guest's Linux
 #              stack runs with net.ipv4.tcp_syncookies=BENCH_SYNCOOKIES
 #              (default 2: a cookie for every SYN, stateless like slhttpd).
-# Guest CPU: /proc/stat in the guest before and after each wrk load; for
-# the flood, sampled by the guest itself at two points inside the flood,
-# with the NIC's transmit counter.
+# Guest CPU: /proc/stat in the guest (all vCPUs and each) before and
+# after each wrk load; for the flood, sampled by the guest itself at two
+# points inside the flood, with the NIC's transmit counter. A rate is
+# load-bound when no vCPU was busy: the load generator and the emulator
+# set it, not the server.
+# Guest instructions (ndiv-lab run --count-insns), over a fixed amount of
+# work after each load, with nothing else running in the guest:
+#   keepalive  ab -k -n BENCH_REQUESTS -c BENCH_AB_CONC (HTTP/1.0
+#              keep-alive)
+#   close      ab -n BENCH_REQUESTS -c BENCH_AB_CONC (a connection per
+#              request)
+#   synflood   trafgen sends BENCH_SYNS SYNs at BENCH_SYNS_RATE
+# split into the driver's, ndiv's and slhttpd's text (the modules' ranges
+# in the guest), the rest of the kernel and user space. The idle guest's
+# instructions over BENCH_IDLE seconds are measured once per lab.
 # BENCH_REPEAT rounds, alternating which server goes first; the report
 # takes the median.
 #
@@ -41,19 +53,17 @@
 # Documentation/benchmarks/slhttpd.rst (between its RESULTS markers).
 set -eu
 
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-BENCH=$TOP/tools/bench
-OUT=$TOP/build/bench
-RAW=$OUT/raw
-PY=/usr/bin/python3
+BENCH_NAME=http
+BENCH_RAW=$(cd "$(dirname "$0")/../.." && pwd)/build/bench/raw
+BENCH_REPORT=report.py
+BENCH_RESULT=slhttpd
+# shellcheck source=tools/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-# The BENCH_* variables given by the caller, for the reproducing command.
-BENCH_SET=
-for v in BENCH_NICS BENCH_SMP BENCH_DURATION BENCH_REPEAT BENCH_WRK \
+bench_settings BENCH_NICS BENCH_SMP BENCH_DURATION BENCH_REPEAT BENCH_WRK \
 	BENCH_SYN_WARMUP BENCH_SYN_RATE BENCH_SYNCOOKIES BENCH_NATIVE_ITERS \
-	BENCH_NATIVE_RUNS BENCH_CG_ITERS; do
-	eval "[ -z \"\${$v+x}\" ]" || BENCH_SET="$BENCH_SET $v"
-done
+	BENCH_NATIVE_RUNS BENCH_CG_ITERS BENCH_REQUESTS BENCH_AB_CONC \
+	BENCH_SYNS BENCH_SYNS_RATE BENCH_IDLE
 
 BENCH_NICS=${BENCH_NICS:-"e1000e virtio"}
 BENCH_SMP=${BENCH_SMP:-2}
@@ -66,22 +76,19 @@ BENCH_SYNCOOKIES=${BENCH_SYNCOOKIES:-2}
 BENCH_NATIVE_ITERS=${BENCH_NATIVE_ITERS:-1000000}
 BENCH_NATIVE_RUNS=${BENCH_NATIVE_RUNS:-9}
 BENCH_CG_ITERS=${BENCH_CG_ITERS:-"2000 12000"}
+BENCH_REQUESTS=${BENCH_REQUESTS:-5000}
+BENCH_AB_CONC=${BENCH_AB_CONC:-8}
+BENCH_SYNS=${BENCH_SYNS:-20000}
+BENCH_SYNS_RATE=${BENCH_SYNS_RATE:-5000}
+BENCH_IDLE=${BENCH_IDLE:-5}
 export BENCH_NICS BENCH_SMP BENCH_DURATION BENCH_REPEAT BENCH_WRK \
 	BENCH_SYN_WARMUP BENCH_SYN_RATE BENCH_SYNCOOKIES BENCH_NATIVE_ITERS \
-	BENCH_NATIVE_RUNS BENCH_CG_ITERS BENCH_SET
+	BENCH_NATIVE_RUNS BENCH_CG_ITERS BENCH_REQUESTS BENCH_AB_CONC \
+	BENCH_SYNS BENCH_SYNS_RATE BENCH_IDLE
 
 SLH_PORT=80
 NGX_PORT=8080
 URL_PATH="/?s=64"
-
-say() {
-	echo "bench-http: $*" >&2
-}
-
-die() {
-	say "$*"
-	exit 1
-}
 
 # --- native ---------------------------------------------------------------
 
@@ -110,37 +117,7 @@ native() {
 
 # --- lab: runs on the host side of the lab namespace -------------------------
 
-G() {
-	# shellcheck disable=SC2086 # $NDIV_LAB is a command line
-	$NDIV_LAB "$@"
-}
-
-TRAFGEN_PID=
-NFT_TABLE=bench_http
 ATTACHED=0
-
-inner_cleanup() {
-	stop_trafgen
-	nft delete table netdev "$NFT_TABLE" 2>/dev/null || true
-	[ -z "${TMPD:-}" ] || rm -rf "$TMPD"
-}
-
-stop_trafgen() {
-	[ -n "$TRAFGEN_PID" ] || return 0
-	kill -TERM "-$TRAFGEN_PID" 2>/dev/null || true
-	i=0
-	while kill -0 "$TRAFGEN_PID" 2>/dev/null && [ "$i" -lt 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	kill -KILL "-$TRAFGEN_PID" 2>/dev/null || true
-	wait "$TRAFGEN_PID" 2>/dev/null || true
-	TRAFGEN_PID=
-}
-
-now() {
-	date +%s.%N
-}
 
 set_target() {
 	case $1 in
@@ -158,11 +135,11 @@ set_target() {
 	esac
 }
 
-# Guest side counters: /proc/stat's cpu line, slhttpd's and ndiv's
+# Guest side counters: /proc/stat's cpu lines, slhttpd's and ndiv's
 # counters, the TCP MIB counters that matter here.
 guest_snap() {
 	# shellcheck disable=SC2016 # expanded by the guest's shell
-	G sh -c 'head -n 1 /proc/stat
+	G sh -c 'grep "^cpu" /proc/stat
 		for f in /sys/kernel/ndiv/slhttpd/stats/* \
 			/sys/class/net/$1/ndiv/stats/* \
 			/sys/class/net/$1/statistics/[rt]x_packets \
@@ -173,18 +150,6 @@ guest_snap() {
 Tcp(In|Out)Segs|TcpOutRsts|TcpEstabResets|TcpExt(Syncookies|Listen)|\
 TcpExtTCPReqQFullDrop)" || true' \
 		sh "$NDIV_LAB_GUEST_DEV" >"$1" || return 1
-}
-
-# Host side: time, tap counters, the SYN-ACK counter if the rule is there.
-host_snap() {
-	{
-		echo "time $(now)"
-		for c in rx_packets tx_packets rx_dropped tx_dropped; do
-			echo "tap_$c $(cat "/sys/class/net/$NDIV_LAB_HOST_DEV/statistics/$c")"
-		done
-		nft list chain netdev "$NFT_TABLE" in 2>/dev/null |
-			sed -n 's/.*counter packets \([0-9]*\) bytes.*/synack \1/p'
-	} >"$1"
 }
 
 run_wrk() {
@@ -199,6 +164,32 @@ run_wrk() {
 		say "wrk exited with $? ($dir)"
 }
 
+# count_requests DIR PORT MODE: the guest's instructions over
+# BENCH_REQUESTS requests made by ab (-k for keep-alive).
+count_requests() {
+	dir=$1 port=$2 mode=$3
+	set -- -n "$BENCH_REQUESTS" -c "$BENCH_AB_CONC"
+	[ "$mode" = keepalive ] && set -- "$@" -k
+	insns_snap "$dir/insns0"
+	timeout 600 ab "$@" "http://$NDIV_LAB_GUEST_IP:$port$URL_PATH" \
+		>"$dir/ab.out" 2>&1 || say "ab exited with $? ($dir)"
+	# the last connections close
+	sleep 1
+	insns_snap "$dir/insns1"
+}
+
+# count_syns DIR: the guest's instructions over BENCH_SYNS SYNs (replies
+# counted and dropped on the tap).
+count_syns() {
+	dir=$1
+	insns_snap "$dir/insns0"
+	start_trafgen "$dir/trafgen-count.out" "$TMPD/syn.cfg" \
+		-n "$BENCH_SYNS" -b "${BENCH_SYNS_RATE}pps"
+	wait_trafgen
+	sleep 1
+	insns_snap "$dir/insns1"
+}
+
 run_synflood() {
 	dir=$1 port=$2
 	cat >"$TMPD/syn.cfg" <<EOF
@@ -211,56 +202,29 @@ run_synflood() {
 }
 EOF
 	cp "$TMPD/syn.cfg" "$dir/trafgen.cfg"
-	# Count, and drop before the host stack answers them with RSTs, the
-	# SYN-ACKs coming back from the guest.
-	nft -f - <<EOF
-table netdev $NFT_TABLE {
-	chain in {
-		type filter hook ingress device "$NDIV_LAB_HOST_DEV" priority 0; policy accept;
-		ip saddr $NDIV_LAB_GUEST_IP tcp sport $port tcp flags & (syn | ack) == (syn | ack) counter drop
-	}
-}
-EOF
+	count_replies "ip saddr $NDIV_LAB_GUEST_IP tcp sport $port \
+tcp flags & (syn | ack) == (syn | ack)"
 	guest_snap "$dir/guest0"
 	# The guest's CPU and transmit counters over a window inside the
-	# flood. Started before the flood: once the guest is saturated, the
-	# agent takes seconds to start anything.
-	# shellcheck disable=SC2016,SC2086 # guest's shell; a command line
-	timeout $((BENCH_SYN_WARMUP + BENCH_DURATION + 120)) $NDIV_LAB sh -c '
-		snap() {
-			read -r up _ </proc/uptime
-			read -r cpu </proc/stat
-			read -r tx <"/sys/class/net/$1/statistics/tx_packets"
-			read -r rx <"/sys/class/net/$1/statistics/rx_packets"
-			echo "$2 $up $tx $rx $cpu"
-		}
-		sleep "$2"; snap "$1" 0; sleep "$3"; snap "$1" 1' sh \
-		"$NDIV_LAB_GUEST_DEV" $((BENCH_SYN_WARMUP + 1)) \
-		$((BENCH_DURATION - 1)) >"$dir/guest-window" 2>&1 &
-	sampler=$!
+	# flood.
+	guest_window "$dir/guest-window" $((BENCH_SYN_WARMUP + 1)) \
+		$((BENCH_DURATION - 1))
 	sleep 1
-	set -- -o "$NDIV_LAB_HOST_DEV" -i "$TMPD/syn.cfg" -P 1 --no-sock-mem -Q -C
-	if [ -n "$BENCH_SYN_RATE" ]; then
-		set -- "$@" -b "$BENCH_SYN_RATE"
-	fi
-	# In a session of its own: its worker process only stops on a
-	# signal of its own, so stop_trafgen signals the whole group.
-	setsid trafgen "$@" >"$dir/trafgen.out" 2>&1 &
-	TRAFGEN_PID=$!
+	# shellcheck disable=SC2086 # no option when there is no rate
+	start_trafgen "$dir/trafgen.out" "$TMPD/syn.cfg" \
+		${BENCH_SYN_RATE:+-b "$BENCH_SYN_RATE"}
 	sleep "$BENCH_SYN_WARMUP"
-	kill -0 "$TRAFGEN_PID" 2>/dev/null || {
-		cat "$dir/trafgen.out" >&2
-		die "trafgen is not running"
-	}
+	check_trafgen "$dir/trafgen.out"
 	host_snap "$dir/host0"
 	sleep "$BENCH_DURATION"
 	host_snap "$dir/host1"
 	stop_trafgen
-	nft delete table netdev "$NFT_TABLE"
-	wait "$sampler" || say "guest sampler exited with $? ($dir)"
+	wait_guest_window "$dir"
 	# let the guest drain the tap before the next load
 	sleep 2
 	guest_snap "$dir/guest1"
+	count_syns "$dir"
+	uncount_replies
 }
 
 measure() {
@@ -281,6 +245,7 @@ measure() {
 		host_snap "$dir/host1"
 		guest_snap "$dir/guest1"
 		sleep 1
+		count_requests "$dir" "$port" "$test"
 		;;
 	synflood)
 		if [ "$target" = nginx ]; then
@@ -296,29 +261,19 @@ measure() {
 }
 
 inner() {
-	LABRAW=$1
-	: "${NDIV_LAB:?inner runs under tools/lab/ndiv-lab run}"
-	TMPD=$(mktemp -d)
-	trap 'inner_cleanup' EXIT
-	trap 'exit 130' INT TERM HUP
-	mkdir -p "$LABRAW"
-
+	inner_begin "$1"
 	# The client side lives in the lab's own namespace: these only
 	# change it. Closed connections would otherwise exhaust ports.
 	sysctl -q -w net.ipv4.ip_local_port_range="1024 65535"
 	sysctl -q -w net.ipv4.tcp_tw_reuse=1
-
 	{
-		echo "nic $NDIV_LAB_NIC"
-		echo "driver $NDIV_LAB_DRIVER $NDIV_LAB_DRIVER_KIND"
-		echo "accel $NDIV_LAB_ACCEL"
-		echo "kver $NDIV_LAB_KVER"
-		echo "guest_cpus $(G nproc)"
 		echo "nginx $(G nginx -v 2>&1)"
 		echo "wrk $BENCH_WRK -d ${BENCH_DURATION}s"
 		echo "syncookies $BENCH_SYNCOOKIES"
 		echo "syn_rate ${BENCH_SYN_RATE:-max}"
-	} >"$LABRAW/lab"
+		echo "ab -n $BENCH_REQUESTS -c $BENCH_AB_CONC"
+		echo "syns $BENCH_SYNS at ${BENCH_SYNS_RATE}/s"
+	} >>"$LABRAW/lab"
 
 	G modprobe slhttpd || die "cannot load slhttpd.ko in the guest"
 	# shellcheck disable=SC2016 # expanded by the guest's shell
@@ -344,6 +299,8 @@ inner() {
 		die "slhttpd and nginx serve different bodies"
 	[ "$(wc -c <"$LABRAW/nginx.body")" -eq 64 ] ||
 		die "the body is not 64 bytes"
+	insns_ranges "driver=$NDIV_LAB_DRIVER" core=ndiv app=slhttpd
+	insns_idle
 
 	rep=1
 	while [ "$rep" -le "$BENCH_REPEAT" ]; do
@@ -360,60 +317,13 @@ inner() {
 		rep=$((rep + 1))
 	done
 	set_target nginx
-	G sh -c 'cat /sys/kernel/ndiv/slhttpd/stats/* >/dev/null 2>&1;
-		dmesg | tail -n 20' >"$LABRAW/dmesg.tail" 2>&1 || true
-	echo ok >"$LABRAW/done"
+	inner_end
 }
 
 lab() {
 	[ -f "$TOP/build/modules/slhttpd.ko" ] ||
 		die "build/modules/slhttpd.ko is missing: run make"
-	for nic in $BENCH_NICS; do
-		rm -rf "$RAW/lab-$nic"
-		mkdir -p "$RAW/lab-$nic"
-		say "lab: $nic, $BENCH_SMP vCPUs," \
-			"$BENCH_REPEAT rounds of ${BENCH_DURATION}s loads"
-		rc=0
-		"$TOP/tools/lab/ndiv-lab" run --nic "$nic" --smp "$BENCH_SMP" -- \
-			"$0" inner "$RAW/lab-$nic" || rc=$?
-		echo "$rc" >"$RAW/lab-$nic/status"
-		[ "$rc" = 0 ] || say "lab $nic exited with $rc"
-	done
+	labs "${BENCH_DURATION}s loads and counts"
 }
 
-report() {
-	"$PY" "$BENCH/report.py" --raw "$RAW" --json "$OUT/slhttpd.json" \
-		--png "$OUT/slhttpd.png" \
-		--rst "$TOP/Documentation/benchmarks/slhttpd.rst" ||
-		die "report failed"
-	cp "$OUT/slhttpd.png" "$TOP/Documentation/benchmarks/slhttpd.png"
-	say "results: $OUT/slhttpd.json, $OUT/slhttpd.png," \
-		"Documentation/benchmarks/slhttpd.rst"
-}
-
-case ${1:-all} in
-all)
-	rm -rf "$RAW"
-	mkdir -p "$RAW"
-	env | grep '^BENCH_' | sort >"$RAW/config"
-	native
-	lab
-	report
-	;;
-native)
-	native
-	;;
-lab)
-	lab
-	;;
-report)
-	report
-	;;
-inner)
-	[ $# = 2 ] || die "usage: $0 inner DIR"
-	inner "$2"
-	;;
-*)
-	die "usage: $0 [all|native|lab|report]"
-	;;
-esac
+bench_main "$@"

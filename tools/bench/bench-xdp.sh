@@ -15,9 +15,13 @@
 # pair) takes the same UDP flood from the host side of the tap: trafgen
 # sends 64-byte frames (random source ports) to the guest, at two loads:
 #   max    as fast as it can: the rate each contender sustains;
-#   fixed  BENCH_RATE frames/s, below every contender's maximum: guest CPU
-#          per frame at the same rate (batching in the NAPI poll, and so
-#          the cost per frame, depends on the rate).
+#   fixed  BENCH_FRAMES frames at BENCH_RATE frames/s, below every
+#          contender's maximum: the guest's instructions per frame
+#          (ndiv-lab run --count-insns) at the same rate for all (batching
+#          in the NAPI poll, and so the cost per frame, depends on the
+#          rate), split into the driver's, ndiv's and ndiv_bench's text
+#          (the modules' ranges in the guest), the rest of the kernel
+#          (XDP programs included) and user space.
 # In the guest, one after the other:
 #   drop  ndiv_bench's bench-drop (ndiv, the driver's hook) against
 #         xdp-bench drop (no-touch), in native mode where the driver has
@@ -25,31 +29,30 @@
 #   tx    bench-reflect (swaps MAC, IP and UDP addresses) against
 #         xdp-bench tx (swap-macs), same modes. The frames coming back are
 #         counted, and dropped, by an nftables rule on the host's tap.
-# Measured over BENCH_DURATION seconds after BENCH_WARMUP seconds of
-# flood: frames the guest driver received per second (its rx_packets over
-# the guest's own clock), frames returned per second (tx), and guest CPU
-# per received frame (/proc/stat, all CPUs, busy time). The guest samples
-# itself from a job started before the flood: a saturated guest takes
-# seconds to start anything. BENCH_REPEAT rounds, alternating the order of
-# the contenders; the report takes the median.
+# At the maximum load, measured over BENCH_DURATION seconds after
+# BENCH_WARMUP seconds of flood: frames the guest driver received per
+# second (its rx_packets over the guest's own clock), frames returned per
+# second (tx), and how busy the vCPUs were (/proc/stat, all and each): a
+# rate is load-bound when no vCPU was busy. The guest samples itself from
+# a job started before the flood: a saturated guest takes seconds to
+# start anything. The instructions of the idle guest over BENCH_IDLE
+# seconds are measured once per lab. BENCH_REPEAT rounds, alternating the
+# order of the contenders; the report takes the median.
 #
 # Results: build/bench/xdp.json, build/bench/xdp.png (copied to
 # Documentation/benchmarks/), and the table in
 # Documentation/benchmarks/xdp.rst (between its RESULTS markers).
 set -eu
 
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-BENCH=$TOP/tools/bench
-OUT=$TOP/build/bench
-RAW=$OUT/xdp-raw
-PY=/usr/bin/python3
+BENCH_NAME=xdp
+BENCH_RAW=$(cd "$(dirname "$0")/../.." && pwd)/build/bench/xdp-raw
+BENCH_REPORT=report-xdp.py
+BENCH_RESULT=xdp
+# shellcheck source=tools/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-# The BENCH_* variables given by the caller, for the reproducing command.
-BENCH_SET=
-for v in BENCH_NICS BENCH_SMP BENCH_DURATION BENCH_WARMUP BENCH_REPEAT \
-	BENCH_RATE BENCH_TESTS; do
-	eval "[ -z \"\${$v+x}\" ]" || BENCH_SET="$BENCH_SET $v"
-done
+bench_settings BENCH_NICS BENCH_SMP BENCH_DURATION BENCH_WARMUP \
+	BENCH_REPEAT BENCH_RATE BENCH_TESTS BENCH_FRAMES BENCH_IDLE
 
 BENCH_NICS=${BENCH_NICS:-"virtio e1000e"}
 BENCH_SMP=${BENCH_SMP:-2}
@@ -58,48 +61,14 @@ BENCH_WARMUP=${BENCH_WARMUP:-3}
 BENCH_REPEAT=${BENCH_REPEAT:-3}
 BENCH_RATE=${BENCH_RATE:-5000}
 BENCH_TESTS=${BENCH_TESTS:-"drop tx"}
+BENCH_FRAMES=${BENCH_FRAMES:-50000}
+BENCH_IDLE=${BENCH_IDLE:-5}
 export BENCH_NICS BENCH_SMP BENCH_DURATION BENCH_WARMUP BENCH_REPEAT \
-	BENCH_RATE BENCH_TESTS BENCH_SET
+	BENCH_RATE BENCH_TESTS BENCH_FRAMES BENCH_IDLE
 
 UDP_PORT=9
-NFT_TABLE=bench_xdp
-
-say() {
-	echo "bench-xdp: $*" >&2
-}
-
-die() {
-	say "$*"
-	exit 1
-}
 
 # --- lab: runs on the host side of the lab namespace -------------------------
-
-G() {
-	# shellcheck disable=SC2086 # $NDIV_LAB is a command line
-	$NDIV_LAB "$@"
-}
-
-TRAFGEN_PID=
-
-inner_cleanup() {
-	stop_trafgen
-	nft delete table netdev "$NFT_TABLE" 2>/dev/null || true
-	[ -z "${TMPD:-}" ] || rm -rf "$TMPD"
-}
-
-stop_trafgen() {
-	[ -n "$TRAFGEN_PID" ] || return 0
-	kill -TERM "-$TRAFGEN_PID" 2>/dev/null || true
-	i=0
-	while kill -0 "$TRAFGEN_PID" 2>/dev/null && [ "$i" -lt 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	kill -KILL "-$TRAFGEN_PID" 2>/dev/null || true
-	wait "$TRAFGEN_PID" 2>/dev/null || true
-	TRAFGEN_PID=
-}
 
 # Is an XDP program attached to the guest's NIC? ("ip link" says xdp or
 # xdpgeneric.)
@@ -157,22 +126,6 @@ stop_target() {
 	esac
 }
 
-now() {
-	date +%s.%N
-}
-
-# Host side: time, tap counters, the frames that came back.
-host_snap() {
-	{
-		echo "time $(now)"
-		for c in rx_packets tx_packets rx_dropped tx_dropped; do
-			echo "tap_$c $(cat "/sys/class/net/$NDIV_LAB_HOST_DEV/statistics/$c")"
-		done
-		nft list chain netdev "$NFT_TABLE" in 2>/dev/null |
-			sed -n 's/.*counter packets \([0-9]*\) bytes.*/returned \1/p'
-	} >"$1"
-}
-
 write_trafgen_cfg() {
 	cat >"$1" <<EOF
 {
@@ -184,43 +137,15 @@ write_trafgen_cfg() {
 EOF
 }
 
-# One measurement: the flood, the guest's sampler, the host's counters.
+# The maximum load: the guest's sampler, the host's counters.
 flood() {
-	dir=$1 load=$2
-	# Count, and drop before the host stack sees them, the frames the
-	# guest sends back (both reflectors keep the guest's MAC as source).
-	nft -f - <<EOF
-table netdev $NFT_TABLE {
-	chain in {
-		type filter hook ingress device "$NDIV_LAB_HOST_DEV" priority 0; policy accept;
-		ether saddr $NDIV_LAB_GUEST_MAC meta l4proto udp counter drop
-	}
-}
-EOF
-	# shellcheck disable=SC2016,SC2086 # guest's shell; a command line
-	timeout $((BENCH_WARMUP + BENCH_DURATION + 120)) $NDIV_LAB sh -c '
-		snap() {
-			read -r up _ </proc/uptime
-			read -r cpu </proc/stat
-			read -r rx <"/sys/class/net/$1/statistics/rx_packets"
-			read -r tx <"/sys/class/net/$1/statistics/tx_packets"
-			echo "$2 $up $rx $tx $cpu"
-		}
-		sleep "$2"; snap "$1" 0; sleep "$3"; snap "$1" 1' sh \
-		"$NDIV_LAB_GUEST_DEV" $((BENCH_WARMUP + 1)) \
-		"$BENCH_DURATION" >"$dir/guest-window" 2>&1 &
-	sampler=$!
+	dir=$1
+	guest_window "$dir/guest-window" $((BENCH_WARMUP + 1)) \
+		"$BENCH_DURATION"
 	sleep 1
-	set -- -o "$NDIV_LAB_HOST_DEV" -i "$TMPD/udp.cfg" -P 1 --no-sock-mem \
-		-Q -C
-	[ "$load" = max ] || set -- "$@" -b "${BENCH_RATE}pps"
-	setsid trafgen "$@" >"$dir/trafgen.out" 2>&1 &
-	TRAFGEN_PID=$!
+	start_trafgen "$dir/trafgen.out" "$TMPD/udp.cfg"
 	sleep "$BENCH_WARMUP"
-	kill -0 "$TRAFGEN_PID" 2>/dev/null || {
-		cat "$dir/trafgen.out" >&2
-		die "trafgen is not running"
-	}
+	check_trafgen "$dir/trafgen.out"
 	host_snap "$dir/host0"
 	sleep "$BENCH_DURATION"
 	host_snap "$dir/host1"
@@ -228,10 +153,18 @@ EOF
 	# keep the load on until it has surely ended
 	sleep 3
 	stop_trafgen
-	nft delete table netdev "$NFT_TABLE"
-	wait "$sampler" || say "guest sampler exited with $? ($dir)"
-	# let the guest drain the tap before the next load
-	sleep 2
+	wait_guest_window "$dir"
+}
+
+# The fixed load: the guest's instructions over BENCH_FRAMES frames.
+count_frames() {
+	dir=$1
+	insns_snap "$dir/insns0"
+	start_trafgen "$dir/trafgen.out" "$TMPD/udp.cfg" -n "$BENCH_FRAMES" \
+		-b "${BENCH_RATE}pps"
+	wait_trafgen
+	sleep 1
+	insns_snap "$dir/insns1"
 }
 
 measure() {
@@ -242,7 +175,17 @@ measure() {
 	printf 'rep %s\ntest %s\nload %s\ntarget %s\n' "$rep" "$test" \
 		"$load" "$target" >"$dir/meta"
 	start_target "$test" "$target" || die "cannot start $target ($test)"
-	flood "$dir" "$load"
+	# Count, and drop before the host stack sees them, the frames the
+	# guest sends back (both reflectors keep the guest's MAC as source).
+	count_replies "ether saddr $NDIV_LAB_GUEST_MAC meta l4proto udp"
+	if [ "$load" = max ]; then
+		flood "$dir"
+	else
+		count_frames "$dir"
+	fi
+	uncount_replies
+	# let the guest drain the tap before the next load
+	sleep 2
 	case $target in
 	ndiv)
 		# shellcheck disable=SC2016 # expanded by the guest's shell
@@ -265,25 +208,18 @@ targets() {
 }
 
 inner() {
-	LABRAW=$1
-	: "${NDIV_LAB:?inner runs under tools/lab/ndiv-lab run}"
-	TMPD=$(mktemp -d)
-	trap 'inner_cleanup' EXIT
-	trap 'exit 130' INT TERM HUP
-	mkdir -p "$LABRAW"
+	inner_begin "$1"
 	write_trafgen_cfg "$TMPD/udp.cfg"
 	cp "$TMPD/udp.cfg" "$LABRAW/trafgen.cfg"
 	{
-		echo "nic $NDIV_LAB_NIC"
-		echo "driver $NDIV_LAB_DRIVER $NDIV_LAB_DRIVER_KIND"
-		echo "accel $NDIV_LAB_ACCEL"
-		echo "kver $NDIV_LAB_KVER"
-		echo "guest_cpus $(G nproc)"
 		echo "xdp_bench $(G xdp-bench --version 2>&1 | head -n 1)"
 		echo "targets $(targets)"
 		echo "rate $BENCH_RATE"
-	} >"$LABRAW/lab"
+		echo "frames $BENCH_FRAMES"
+	} >>"$LABRAW/lab"
 	G modprobe ndiv_bench || die "cannot load ndiv_bench.ko in the guest"
+	insns_ranges "driver=$NDIV_LAB_DRIVER" core=ndiv app=ndiv_bench
+	insns_idle
 
 	rep=1
 	while [ "$rep" -le "$BENCH_REPEAT" ]; do
@@ -301,8 +237,7 @@ inner() {
 		done
 		rep=$((rep + 1))
 	done
-	G sh -c 'dmesg | tail -n 20' >"$LABRAW/dmesg.tail" 2>&1 || true
-	echo ok >"$LABRAW/done"
+	inner_end
 }
 
 lab() {
@@ -310,50 +245,7 @@ lab() {
 		die "build/modules/ndiv_bench.ko is missing: run make"
 	command -v xdp-bench >/dev/null ||
 		die "xdp-bench is missing: run tools/build/deps.sh (package xdp-tools)"
-	for nic in $BENCH_NICS; do
-		rm -rf "$RAW/lab-$nic"
-		mkdir -p "$RAW/lab-$nic"
-		say "lab: $nic, $BENCH_SMP vCPUs," \
-			"$BENCH_REPEAT rounds of ${BENCH_DURATION}s floods"
-		rc=0
-		"$TOP/tools/lab/ndiv-lab" run --nic "$nic" --smp "$BENCH_SMP" -- \
-			"$0" inner "$RAW/lab-$nic" || rc=$?
-		echo "$rc" >"$RAW/lab-$nic/status"
-		[ "$rc" = 0 ] || say "lab $nic exited with $rc"
-	done
+	labs "${BENCH_DURATION}s floods and counts"
 }
 
-report() {
-	"$PY" -B "$BENCH/report-xdp.py" --raw "$RAW" --json "$OUT/xdp.json" \
-		--png "$OUT/xdp.png" \
-		--rst "$TOP/Documentation/benchmarks/xdp.rst" ||
-		die "report failed"
-	cp "$OUT/xdp.png" "$TOP/Documentation/benchmarks/xdp.png"
-	say "results: $OUT/xdp.json, $OUT/xdp.png," \
-		"Documentation/benchmarks/xdp.rst"
-}
-
-case ${1:-all} in
-all)
-	rm -rf "$RAW"
-	mkdir -p "$RAW"
-	env | grep '^BENCH_' | sort >"$RAW/config"
-	lab
-	report
-	;;
-lab)
-	mkdir -p "$RAW"
-	env | grep '^BENCH_' | sort >"$RAW/config"
-	lab
-	;;
-report)
-	report
-	;;
-inner)
-	[ $# = 2 ] || die "usage: $0 inner DIR"
-	inner "$2"
-	;;
-*)
-	die "usage: $0 [all|lab|report]"
-	;;
-esac
+bench_main "$@"
