@@ -56,6 +56,7 @@ drivers: $(patsubst %,$(BUILD)/drivers/%.stamp,$(DRIVERS))
 
 # Rebuilt when its patches, glue or the core's exports change.
 $(BUILD)/drivers/%.stamp: drivers/%/* patches/%/* ndiv/include/*/*.h \
+		ndiv/include/uapi/linux/*.h \
 		Module.symvers | modules
 	@echo "  DRIVER  $*"
 	@tools/build/build-driver.sh $* $(KVER)

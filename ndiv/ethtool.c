@@ -13,20 +13,8 @@
 
 #include "internal.h"
 
-static const struct {
-	const char *name;
-	size_t offset;
-} ndiv_ethtool_counters[] = {
-	{ "rx_packets", offsetof(struct ndiv_qstats, rx_packets) },
-	{ "rx_bytes", offsetof(struct ndiv_qstats, rx_bytes) },
-	{ "pass", offsetof(struct ndiv_qstats, pass) },
-	{ "drop", offsetof(struct ndiv_qstats, drop) },
-	{ "tx", offsetof(struct ndiv_qstats, tx) },
-	{ "tx_err", offsetof(struct ndiv_qstats, tx_err) },
-	{ "aborted", offsetof(struct ndiv_qstats, aborted) },
-};
-
-#define NDIV_ETHTOOL_N	ARRAY_SIZE(ndiv_ethtool_counters)
+/* One entry per counter of enum ndiv_qstat, named by ndiv_qstat_name(). */
+#define NDIV_ETHTOOL_N	NDIV_QSTAT_NR
 
 int ndiv_ethtool_sset_count(struct ndiv_port *port)
 {
@@ -43,7 +31,7 @@ void ndiv_ethtool_strings(struct ndiv_port *port, u8 **data)
 	for (q = 0; port->nd && q < port->nd->nqueues; q++)
 		for (i = 0; i < NDIV_ETHTOOL_N; i++)
 			ethtool_sprintf(data, "rx_queue_%u_ndiv_%s", q,
-					ndiv_ethtool_counters[i].name);
+					ndiv_qstat_name(i));
 }
 EXPORT_SYMBOL_GPL(ndiv_ethtool_strings);
 
@@ -54,7 +42,6 @@ void ndiv_ethtool_stats(struct ndiv_port *port, u64 **data)
 	ASSERT_RTNL();
 	for (q = 0; port->nd && q < port->nd->nqueues; q++)
 		for (i = 0; i < NDIV_ETHTOOL_N; i++)
-			*(*data)++ = ndiv_stat_sum(port->nd, q,
-					ndiv_ethtool_counters[i].offset);
+			*(*data)++ = ndiv_stat_sum(port->nd, q, i);
 }
 EXPORT_SYMBOL_GPL(ndiv_ethtool_stats);

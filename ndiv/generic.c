@@ -24,9 +24,9 @@ static void ndiv_generic_count_aborted(struct ndiv_binding *b,
 	struct ndiv_qstats *qs = ndiv_qstats(b, rxq);
 
 	u64_stats_update_begin(&qs->syncp);
-	u64_stats_inc(&qs->rx_packets);
-	u64_stats_add(&qs->rx_bytes, len);
-	u64_stats_inc(&qs->aborted);
+	u64_stats_inc(&qs->cnt[NDIV_QSTAT_RX_PACKETS]);
+	u64_stats_add(&qs->cnt[NDIV_QSTAT_RX_BYTES], len);
+	u64_stats_inc(&qs->cnt[NDIV_QSTAT_ABORTED]);
 	u64_stats_update_end(&qs->syncp);
 }
 

@@ -43,8 +43,8 @@ struct ndiv_binding *ndiv_dev_binding(struct ndiv_dev *nd);
 ssize_t ndiv_apps_show(char *buf);
 bool ndiv_dev_live(struct ndiv_dev *nd);
 
-/* Counter at offset in struct ndiv_qstats, for one queue or all (-1). */
-u64 ndiv_stat_sum(struct ndiv_dev *nd, int queue, size_t offset);
+/* Counter idx (enum ndiv_qstat), for one queue or all (-1). */
+u64 ndiv_stat_sum(struct ndiv_dev *nd, int queue, unsigned int idx);
 
 int ndiv_sysfs_init(void);
 void ndiv_sysfs_exit(void);

@@ -198,23 +198,22 @@ struct ndiv_stats_kobj {
 
 struct ndiv_stat_attr {
 	struct kobj_attribute attr;
-	size_t offset;		/* of the u64_stats_t in ndiv_qstats */
+	unsigned int idx;	/* enum ndiv_qstat */
 };
 
-static u64 ndiv_qstat_read(const struct ndiv_qstats *qs, size_t offset)
+static u64 ndiv_qstat_read(const struct ndiv_qstats *qs, unsigned int idx)
 {
-	const u64_stats_t *v = (const void *)qs + offset;
 	unsigned int start;
 	u64 val;
 
 	do {
 		start = u64_stats_fetch_begin(&qs->syncp);
-		val = u64_stats_read(v);
+		val = u64_stats_read(&qs->cnt[idx]);
 	} while (u64_stats_fetch_retry(&qs->syncp, start));
 	return val;
 }
 
-u64 ndiv_stat_sum(struct ndiv_dev *nd, int queue, size_t offset)
+u64 ndiv_stat_sum(struct ndiv_dev *nd, int queue, unsigned int idx)
 {
 	struct ndiv_qstats __percpu *stats;
 	unsigned int q, first = 0, last = nd->nqueues;
@@ -232,7 +231,7 @@ u64 ndiv_stat_sum(struct ndiv_dev *nd, int queue, size_t offset)
 	for_each_possible_cpu(cpu)
 		for (q = first; q < last; q++)
 			sum += ndiv_qstat_read(per_cpu_ptr(stats, cpu) + q,
-					       offset);
+					       idx);
 	return sum;
 }
 
@@ -245,33 +244,32 @@ static ssize_t ndiv_stat_show(struct kobject *kobj,
 		container_of(attr, struct ndiv_stat_attr, attr);
 
 	return sysfs_emit(buf, "%llu\n",
-			  ndiv_stat_sum(sk->nd, sk->queue, sa->offset));
+			  ndiv_stat_sum(sk->nd, sk->queue, sa->idx));
 }
 
-#define NDIV_STAT_ATTR(_name) \
-	struct ndiv_stat_attr ndiv_stat_##_name = { \
-		.attr = __ATTR(_name, 0444, ndiv_stat_show, NULL), \
-		.offset = offsetof(struct ndiv_qstats, _name), \
+/*
+ * One file per counter of enum ndiv_qstat, named from the one table in
+ * uapi/linux/ndiv.h; filled in by ndiv_sysfs_init() before any device
+ * directory exists.
+ */
+static struct ndiv_stat_attr ndiv_stat_attrs[NDIV_QSTAT_NR];
+static struct attribute *ndiv_stats_attrs[NDIV_QSTAT_NR + 1];
+
+static void ndiv_stat_attrs_init(void)
+{
+	struct ndiv_stat_attr *sa;
+	unsigned int i;
+
+	for (i = 0; i < NDIV_QSTAT_NR; i++) {
+		sa = &ndiv_stat_attrs[i];
+		sysfs_attr_init(&sa->attr.attr);
+		sa->attr.attr.name = ndiv_qstat_name(i);
+		sa->attr.attr.mode = 0444;
+		sa->attr.show = ndiv_stat_show;
+		sa->idx = i;
+		ndiv_stats_attrs[i] = &sa->attr.attr;
 	}
-
-static NDIV_STAT_ATTR(rx_packets);
-static NDIV_STAT_ATTR(rx_bytes);
-static NDIV_STAT_ATTR(pass);
-static NDIV_STAT_ATTR(drop);
-static NDIV_STAT_ATTR(tx);
-static NDIV_STAT_ATTR(tx_err);
-static NDIV_STAT_ATTR(aborted);
-
-static struct attribute *ndiv_stats_attrs[] = {
-	&ndiv_stat_rx_packets.attr.attr,
-	&ndiv_stat_rx_bytes.attr.attr,
-	&ndiv_stat_pass.attr.attr,
-	&ndiv_stat_drop.attr.attr,
-	&ndiv_stat_tx.attr.attr,
-	&ndiv_stat_tx_err.attr.attr,
-	&ndiv_stat_aborted.attr.attr,
-	NULL,
-};
+}
 ATTRIBUTE_GROUPS(ndiv_stats);
 
 static void ndiv_stats_release(struct kobject *kobj)
@@ -413,6 +411,7 @@ int ndiv_sysfs_init(void)
 {
 	int err;
 
+	ndiv_stat_attrs_init();
 	ndiv_kernel_kobj = kobject_create_and_add("ndiv", kernel_kobj);
 	if (!ndiv_kernel_kobj)
 		return -ENOMEM;

@@ -83,7 +83,7 @@ struct slh_ctx {
 static inline void slh_count(const struct slh_ctx *cx, enum slh_counter c)
 {
 	if (cx->env->cnt)
-		cx->env->cnt[c]++;
+		ndiv_stat_inc(&cx->env->cnt[c]);
 }
 
 static uint32_t slh_hash(const struct slh_ctx *cx, unsigned int k,

@@ -122,7 +122,7 @@ struct slh_env {
 	slh_lookup_fn lookup;		/* may be NULL: no static objects */
 	void *lookup_ctx;
 	const struct slh_emitter *emit;	/* NULL: no multi-segment responses */
-	uint64_t *cnt;			/* SLH_CNT_NR counters to increment */
+	struct ndiv_stat *cnt;		/* SLH_CNT_NR counters to increment */
 };
 
 /*

@@ -51,7 +51,7 @@ struct slhttpd_keys {
 static struct slhttpd_keys __rcu *slhttpd_keys;
 static struct slhttpd_objs __rcu *slhttpd_objs;
 /* SLH_CNT_NR counters per CPU, written only by rx on that CPU */
-static u64 __percpu *slhttpd_cnt;
+static struct ndiv_app_stats slhttpd_stats;
 
 /* One binding's copy of the configuration, with its device's MTU. */
 struct slhttpd_cfg_copy {
@@ -80,7 +80,6 @@ static LIST_HEAD(slhttpd_bindings);
 struct slhttpd_emit {
 	struct net_device *dev;
 	struct sk_buff_head pending;
-	u64 *cnt;
 };
 
 static uint8_t *slhttpd_emit_get(void *ctx, uint32_t cap, void **handle)
@@ -153,29 +152,31 @@ static int slhttpd_rx(struct ndiv_frame *f, void *priv)
 {
 	struct slhttpd_binding *sb = priv;
 	const struct slhttpd_keys *keys = rcu_dereference_bh(slhttpd_keys);
+	struct ndiv_app_stats_pcpu *stats;
 	struct slhttpd_emit em = {
 		.dev = sb->dev,
-		.cnt = this_cpu_ptr(slhttpd_cnt),
 	};
 	const struct slh_emitter emitter = {
 		.get = slhttpd_emit_get,
 		.send = slhttpd_emit_send,
 		.ctx = &em,
 	};
-	const struct slh_env env = {
+	struct slh_env env = {
 		.cfg = &rcu_dereference_bh(sb->cfg)->cfg,
 		.key = { &keys->key[0], &keys->key[1] },
 		.now = ktime_get_real_seconds(),
 		.lookup = slhttpd_lookup,
 		.emit = &emitter,
-		.cnt = em.cnt,
 	};
 	int verdict;
 
+	stats = ndiv_app_stats_begin(&slhttpd_stats);
+	env.cnt = stats->cnt;
 	__skb_queue_head_init(&em.pending);
 	verdict = slh_handle(&env, f);
 	if (unlikely(!skb_queue_empty(&em.pending)))
 		slhttpd_emit_purge(&em);
+	ndiv_app_stats_end(stats);
 	return verdict;
 }
 
@@ -407,70 +408,6 @@ static struct ndiv_app slhttpd_app = {
 	.unbind = slhttpd_unbind,
 };
 
-/* ---- counters: /sys/kernel/ndiv/slhttpd/stats/<name> ------------------ */
-
-struct slhttpd_stat_attr {
-	struct kobj_attribute attr;
-	unsigned int idx;		/* enum slh_counter */
-};
-
-static struct slhttpd_stat_attr slhttpd_stat_attrs[SLH_CNT_NR];
-static struct attribute *slhttpd_stat_ptrs[SLH_CNT_NR + 1];
-static const struct attribute_group slhttpd_stats_group = {
-	.name = "stats",
-	.attrs = slhttpd_stat_ptrs,
-};
-
-static struct kobject *slhttpd_kobj;
-
-/*
- * The sum over all CPUs. Lockless: each CPU's counter is a u64 only its
- * rx writes, read whole on 64-bit CPUs (a 32-bit CPU may see a torn
- * value while it counts).
- */
-static ssize_t slhttpd_stat_show(struct kobject *kobj,
-				 struct kobj_attribute *attr, char *buf)
-{
-	const struct slhttpd_stat_attr *sa =
-		container_of(attr, struct slhttpd_stat_attr, attr);
-	u64 sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += READ_ONCE(per_cpu_ptr(slhttpd_cnt, cpu)[sa->idx]);
-	return sysfs_emit(buf, "%llu\n", sum);
-}
-
-static int slhttpd_sysfs_init(void)
-{
-	struct slhttpd_stat_attr *sa;
-	unsigned int i;
-	int err;
-
-	for (i = 0; i < SLH_CNT_NR; i++) {
-		sa = &slhttpd_stat_attrs[i];
-		sysfs_attr_init(&sa->attr.attr);
-		sa->attr.attr.name = slh_counter_names[i];
-		sa->attr.attr.mode = 0444;
-		sa->attr.show = slhttpd_stat_show;
-		sa->idx = i;
-		slhttpd_stat_ptrs[i] = &sa->attr.attr;
-	}
-	slhttpd_kobj = kobject_create_and_add("slhttpd", ndiv_sysfs_kobj());
-	if (!slhttpd_kobj)
-		return -ENOMEM;
-	err = sysfs_create_group(slhttpd_kobj, &slhttpd_stats_group);
-	if (err)
-		kobject_put(slhttpd_kobj);
-	return err;
-}
-
-static void slhttpd_sysfs_exit(void)
-{
-	sysfs_remove_group(slhttpd_kobj, &slhttpd_stats_group);
-	kobject_put(slhttpd_kobj);
-}
-
 /* ---- module ---------------------------------------------------------- */
 
 static int __init slhttpd_init(void)
@@ -478,17 +415,13 @@ static int __init slhttpd_init(void)
 	struct slhttpd_keys *keys;
 	int err;
 
-	slhttpd_cnt = __alloc_percpu(sizeof(u64) * SLH_CNT_NR,
-				     __alignof__(u64));
-	if (!slhttpd_cnt)
-		return -ENOMEM;
 	keys = slhttpd_keys_new(NULL);
-	if (!keys) {
-		err = -ENOMEM;
-		goto free_cnt;
-	}
+	if (!keys)
+		return -ENOMEM;
 	RCU_INIT_POINTER(slhttpd_keys, keys);
-	err = slhttpd_sysfs_init();
+	/* /sys/kernel/ndiv/slhttpd/stats/<name> */
+	err = ndiv_app_stats_init(&slhttpd_stats, "slhttpd", slh_counter_names,
+				  SLH_CNT_NR);
 	if (err)
 		goto free_keys;
 	err = register_netdevice_notifier(&slhttpd_netdev_nb);
@@ -511,12 +444,10 @@ del_app:
 del_notifier:
 	unregister_netdevice_notifier(&slhttpd_netdev_nb);
 del_sysfs:
-	slhttpd_sysfs_exit();
+	ndiv_app_stats_exit(&slhttpd_stats);
 free_keys:
 	/* The work may have rotated them: free what is published now. */
 	kfree(rcu_dereference_protected(slhttpd_keys, true));
-free_cnt:
-	free_percpu(slhttpd_cnt);
 	return err;
 }
 
@@ -528,10 +459,9 @@ static void __exit slhttpd_exit(void)
 	ndiv_unregister_app(&slhttpd_app);
 	cancel_delayed_work_sync(&slhttpd_rotate_work);
 	unregister_netdevice_notifier(&slhttpd_netdev_nb);
-	slhttpd_sysfs_exit();
+	ndiv_app_stats_exit(&slhttpd_stats);
 	kvfree(rcu_dereference_protected(slhttpd_objs, true));
 	kfree(rcu_dereference_protected(slhttpd_keys, true));
-	free_percpu(slhttpd_cnt);
 }
 
 module_init(slhttpd_init);

@@ -74,7 +74,7 @@ struct tmpl {
 };
 
 static uint8_t buf[BUF_SIZE];
-static uint64_t counters[SLH_CNT_NR];
+static struct ndiv_stat counters[SLH_CNT_NR];
 static struct slh_config cfg;
 static struct ndiv_siphash_key key;
 static struct slh_env env;
@@ -339,10 +339,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "slhttpd_bench: %s: verdict %s, want %s\n",
 			mode, verdict_name(v), verdict_name(want));
 		for (i = 0; i < SLH_CNT_NR; i++)
-			if (counters[i])
+			if (counters[i].v)
 				fprintf(stderr, "  %s %llu\n",
 					slh_counter_names[i],
-					(unsigned long long)counters[i]);
+					(unsigned long long)counters[i].v);
 		return 1;
 	}
 	if (!strcmp(mode, "get") && check_get_reply(&f, check))

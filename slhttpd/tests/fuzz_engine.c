@@ -87,7 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct ndiv_siphash_key *keys[2] = { &key, &key };
 	struct slh_config cfg = { 0 };
-	uint64_t cnt[SLH_CNT_NR] = { 0 };
+	struct ndiv_stat cnt[SLH_CNT_NR] = { 0 };
 	struct slh_env env = { 0 };
 	struct ndiv_frame f = { 0 };
 	uint8_t *buf;

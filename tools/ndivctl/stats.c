@@ -12,15 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/ndiv.h>
+
 #include "json.h"
 #include "ndivctl.h"
 #include "sysfs.h"
 
-#define NCOUNTERS	7
-
-static const char *const counter_names[NCOUNTERS] = {
-	"rx_packets", "rx_bytes", "pass", "drop", "tx", "tx_err", "aborted",
-};
+/* The core's per-queue counters, named and ordered by <linux/ndiv.h>. */
+#define NCOUNTERS	NDIV_QSTAT_NR
 
 struct counters {
 	uint64_t v[NCOUNTERS];
@@ -56,7 +55,7 @@ static int counters_read(const char *dev, const char *dir,
 
 	for (i = 0; i < NCOUNTERS; i++) {
 		snprintf(attr, sizeof(attr), "ndiv/%s/%s", dir,
-			 counter_names[i]);
+			 ndiv_qstat_name(i));
 		err = dev_read_u64(dev, attr, &c->v[i]);
 		if (err)
 			return err;
@@ -233,7 +232,7 @@ static void counters_json(struct json *j, const struct counters *c)
 	int i;
 
 	for (i = 0; i < NCOUNTERS; i++)
-		json_kv_u64(j, counter_names[i], c->v[i]);
+		json_kv_u64(j, ndiv_qstat_name(i), c->v[i]);
 }
 
 static void stats_print_json(const struct ctx *ctx, bool queues,
@@ -281,7 +280,7 @@ static void counters_text(const char *prefix, const struct counters *c)
 
 	for (i = 0; i < NCOUNTERS; i++)
 		printf("     %sndiv_%s: %" PRIu64 "\n", prefix,
-		       counter_names[i], c->v[i]);
+		       ndiv_qstat_name(i), c->v[i]);
 }
 
 static void stats_print_text(const struct dev_stats *ds, size_t n)

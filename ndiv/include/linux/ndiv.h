@@ -26,6 +26,7 @@
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/u64_stats_sync.h>
+#include <uapi/linux/ndiv.h>
 #include <ndiv/frame.h>
 
 #define NDIV_APP_NAME_MAX	32
@@ -66,6 +67,49 @@ void ndiv_unregister_app(struct ndiv_app *app);
 struct kobject *ndiv_sysfs_kobj(void);
 
 /*
+ * An app's own counters, kept like the core's (ndiv/appstats.c): per CPU,
+ * u64_stats so that 32-bit CPUs never show a torn value, one file each
+ * in /sys/kernel/ndiv/<app>/stats/. The app's rx counts between
+ * ndiv_app_stats_begin() and ndiv_app_stats_end() on its CPU; its plain-C
+ * engine increments cnt[] with ndiv_stat_inc() (<ndiv/compat.h>).
+ */
+struct ndiv_app_stats_pcpu {
+	struct u64_stats_sync syncp;
+	struct ndiv_stat cnt[];
+};
+
+struct ndiv_app_stat_attr;
+
+struct ndiv_app_stats {
+	struct ndiv_app_stats_pcpu __percpu *pcpu;
+	unsigned int n;
+	struct kobject *kobj;
+	struct ndiv_app_stat_attr *attrs;
+	struct attribute **ptrs;
+	struct attribute_group group;
+};
+
+int ndiv_app_stats_init(struct ndiv_app_stats *st, const char *app,
+			const char *const *names, unsigned int n);
+void ndiv_app_stats_exit(struct ndiv_app_stats *st);
+u64 ndiv_app_stats_sum(const struct ndiv_app_stats *st, unsigned int idx);
+
+/* This CPU's counters, open for writing. Context: softirq (rx). */
+static inline struct ndiv_app_stats_pcpu *
+ndiv_app_stats_begin(struct ndiv_app_stats *st)
+{
+	struct ndiv_app_stats_pcpu *p = this_cpu_ptr(st->pcpu);
+
+	u64_stats_update_begin(&p->syncp);
+	return p;
+}
+
+static inline void ndiv_app_stats_end(struct ndiv_app_stats_pcpu *p)
+{
+	u64_stats_update_end(&p->syncp);
+}
+
+/*
  * Frames an app sends besides the one its verdict covers (ndiv/emit.c,
  * Documentation/networking/ndiv.rst "Sending more than one frame"): an
  * skb allocation and a trip through the qdisc per frame, for rare answers
@@ -75,17 +119,17 @@ struct sk_buff *ndiv_emit_alloc(struct net_device *dev, unsigned int cap);
 int ndiv_emit_xmit(struct sk_buff *skb, unsigned int len);
 void ndiv_emit_discard(struct sk_buff *skb);
 
-/* Per RX queue, per CPU counters. */
+/*
+ * Per RX queue, per CPU counters, indexed by enum ndiv_qstat
+ * (uapi/linux/ndiv.h, where their names are), under one syncp.
+ */
 struct ndiv_qstats {
-	u64_stats_t rx_packets;
-	u64_stats_t rx_bytes;
-	u64_stats_t pass;
-	u64_stats_t drop;
-	u64_stats_t tx;
-	u64_stats_t tx_err;
-	u64_stats_t aborted;
+	u64_stats_t cnt[NDIV_QSTAT_NR];
 	struct u64_stats_sync syncp;
 };
+static_assert(NDIV_QSTAT_PASS + NDIV_PASS == NDIV_QSTAT_PASS &&
+	      NDIV_QSTAT_PASS + NDIV_DROP == NDIV_QSTAT_DROP &&
+	      NDIV_QSTAT_PASS + NDIV_TX == NDIV_QSTAT_TX);
 
 /*
  * What the data path sees of an attachment. Replaced as a whole (RCU) on
@@ -201,22 +245,14 @@ static __always_inline int ndiv_run(struct ndiv_binding *b,
 		v = -1;
 
 	u64_stats_update_begin(&qs->syncp);
-	u64_stats_inc(&qs->rx_packets);
-	u64_stats_add(&qs->rx_bytes, len);
-	switch (v) {
-	case NDIV_PASS:
-		u64_stats_inc(&qs->pass);
-		break;
-	case NDIV_DROP:
-		u64_stats_inc(&qs->drop);
-		break;
-	case NDIV_TX:
-		u64_stats_inc(&qs->tx);
-		break;
-	default:
-		u64_stats_inc(&qs->aborted);
+	u64_stats_inc(&qs->cnt[NDIV_QSTAT_RX_PACKETS]);
+	u64_stats_add(&qs->cnt[NDIV_QSTAT_RX_BYTES], len);
+	if (likely(v >= 0)) {
+		/* pass, drop and tx are in the verdicts' order */
+		u64_stats_inc(&qs->cnt[NDIV_QSTAT_PASS + v]);
+	} else {
+		u64_stats_inc(&qs->cnt[NDIV_QSTAT_ABORTED]);
 		v = NDIV_DROP;
-		break;
 	}
 	u64_stats_update_end(&qs->syncp);
 	return v;
@@ -229,7 +265,7 @@ static inline void ndiv_count_tx_error(struct ndiv_binding *b,
 	struct ndiv_qstats *qs = ndiv_qstats(b, rxq);
 
 	u64_stats_update_begin(&qs->syncp);
-	u64_stats_inc(&qs->tx_err);
+	u64_stats_inc(&qs->cnt[NDIV_QSTAT_TX_ERR]);
 	u64_stats_update_end(&qs->syncp);
 }
 

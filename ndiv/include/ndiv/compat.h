@@ -12,10 +12,22 @@
 #include <linux/compiler.h>
 #include <asm/byteorder.h>
 #include <linux/export.h>
+#include <linux/build_bug.h>
 #include <linux/array_size.h>
+#include <linux/u64_stats_sync.h>
 
 /* Library code is in ndiv.ko; apps in other modules link against it. */
 #define NDIV_EXPORT(sym)	EXPORT_SYMBOL_GPL(sym)
+
+/* A counter an app's engine increments: struct ndiv_app_stats's cnt[]. */
+struct ndiv_stat {
+	u64_stats_t v;
+};
+
+static inline void ndiv_stat_inc(struct ndiv_stat *c)
+{
+	u64_stats_inc(&c->v);
+}
 
 #define ndiv_htons(x)	((uint16_t)cpu_to_be16(x))
 #define ndiv_ntohs(x)	((uint16_t)be16_to_cpu((__force __be16)(x)))
@@ -37,6 +49,16 @@ struct net_device;
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 #endif
+
+/* In user space a counter is a plain u64: one thread counts. */
+struct ndiv_stat {
+	uint64_t v;
+};
+
+static inline void ndiv_stat_inc(struct ndiv_stat *c)
+{
+	c->v++;
+}
 
 #define ndiv_htons(x)	htons(x)
 #define ndiv_ntohs(x)	ntohs(x)
