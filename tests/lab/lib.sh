@@ -47,9 +47,16 @@ detach() {
 # UDP receive counters (InDatagrams + NoPorts + InErrors, v4 and v6), as
 # shell assignments: rx pass drop tx txerr aborted udp
 snapshot() {
-	G sh -c "cd $ND/stats && echo rx=\$(cat rx_packets) \
+	# The files are read one after the other, so a frame that arrives
+	# meanwhile can be in rx_packets and not yet in its verdict's counter
+	# (or the reverse): read the set until two reads in a row agree, at
+	# most 50 times, so that the sums the cases compare hold.
+	G sh -c "cd $ND/stats || exit 1; read_all() { echo rx=\$(cat rx_packets) \
 pass=\$(cat pass) drop=\$(cat drop) tx=\$(cat tx) \
-txerr=\$(cat tx_err) aborted=\$(cat aborted) \
+txerr=\$(cat tx_err) aborted=\$(cat aborted); }; \
+a=\$(read_all); i=0; while [ \$i -lt 50 ]; do b=\$(read_all); \
+[ \"\$a\" = \"\$b\" ] && break; a=\$b; i=\$((i + 1)); done; \
+echo \$a \
 udp=\$(awk '/^Udp: [0-9]/ { s += \$2 + \$3 + \$4 } END { print s }' \
 /proc/net/snmp) \
 udp6=\$(awk '/^Udp6(InDatagrams|NoPorts|InErrors) / { s += \$2 } \
