@@ -94,19 +94,6 @@ static bool ixgbe_ndiv_skip(struct ixgbe_adapter *adapter,
 	return unlikely(xdp->data_end > xdp_data_hard_end(xdp));
 }
 
-/*
- * Writable bytes in front of the frame: down to the struct xdp_frame that
- * NDIV_TX stores at data_hard_start. None in legacy-rx mode, where the
- * frame starts at the buffer (an NDIV_TX frame then fails as XDP_TX does).
- */
-static u32 ixgbe_ndiv_headroom(const struct xdp_buff *xdp)
-{
-	u32 room = xdp->data - xdp->data_hard_start;
-
-	return room > sizeof(struct xdp_frame) ?
-	       room - sizeof(struct xdp_frame) : 0;
-}
-
 /* The tag the MAC stripped, as ixgbe_process_skb_fields() reads it. */
 static void ixgbe_ndiv_vlan(struct ixgbe_ring *rx_ring,
 			    union ixgbe_adv_rx_desc *rx_desc,
@@ -117,20 +104,6 @@ static void ixgbe_ndiv_vlan(struct ixgbe_ring *rx_ring,
 		return;
 	f->vlan_tci = le16_to_cpu(rx_desc->wb.upper.vlan);
 	f->flags |= NDIV_F_VLAN_STRIPPED;
-}
-
-/*
- * Give the app's frame extent back to the xdp_buff. XDP metadata in front
- * of the frame no longer precedes it once the app moved the start: drop
- * it rather than hand the stack bytes of the frame as metadata.
- */
-static void ixgbe_ndiv_apply(struct xdp_buff *xdp, const struct ndiv_frame *f)
-{
-	if (f->data != xdp->data) {
-		xdp->data = f->data;
-		xdp->data_meta = f->data;
-	}
-	xdp->data_end = f->data + f->len;
 }
 
 /*
@@ -188,32 +161,17 @@ struct sk_buff *ixgbe_ndiv_rx(struct ixgbe_adapter *adapter,
 			      union ixgbe_adv_rx_desc *rx_desc,
 			      struct xdp_buff *xdp)
 {
-	struct ndiv_frame f = {
-		.data = xdp->data,
-		.len = xdp->data_end - xdp->data,
-		.rxq = rx_ring->queue_index,
-		.dev = adapter->netdev,
-	};
+	struct ndiv_frame f;
 
 	if (ixgbe_ndiv_skip(adapter, rx_ring, rx_desc, xdp))
 		return NULL;
-	f.headroom = ixgbe_ndiv_headroom(xdp);
-	f.tailroom = xdp_data_hard_end(xdp) - xdp->data_end;
+	ndiv_frame_from_xdp(&f, xdp, adapter->netdev, rx_ring->queue_index);
 	ixgbe_ndiv_vlan(rx_ring, rx_desc, &f);
 
-	switch (ndiv_run(b, &f)) {
+	switch (ndiv_run_xdp(b, &f, xdp)) {
 	case NDIV_PASS:
-		/* no Ethernet header left: nothing the stack can parse */
-		if (unlikely(f.len < ETH_HLEN))
-			return ERR_PTR(-IXGBE_XDP_CONSUMED);
-		ixgbe_ndiv_apply(xdp, &f);
 		return NULL;
 	case NDIV_TX:
-		if (unlikely(ndiv_frame_vlan_restore(&f))) {
-			ndiv_count_tx_error(b, f.rxq);
-			return ERR_PTR(-IXGBE_XDP_CONSUMED);
-		}
-		ixgbe_ndiv_apply(xdp, &f);
 		if (likely(ixgbe_ndiv_xmit(adapter, xdp) == IXGBE_XDP_TX))
 			return ERR_PTR(-IXGBE_XDP_TX);
 		ndiv_count_tx_error(b, f.rxq);

@@ -149,15 +149,6 @@ static __always_inline void mvneta_ndiv_poll_end(struct mvneta_port *pp,
 		mvneta_ndiv_flush(pp, np);
 }
 
-/* The frame is now the app's extent; mvneta has no XDP metadata. */
-static void mvneta_ndiv_set_extent(struct xdp_buff *xdp,
-				   const struct ndiv_frame *f)
-{
-	xdp->data = f->data;
-	xdp->data_end = f->data + f->len;
-	xdp_set_data_meta_invalid(xdp);
-}
-
 /* A frame the driver drops itself, as it counts a failed skb build. */
 static void mvneta_ndiv_rx_dropped(struct mvneta_port *pp)
 {
@@ -210,21 +201,15 @@ static noinline bool mvneta_ndiv_rx(struct mvneta_port *pp,
 		return false;
 
 	len = tail - data;
-	f.data = data;
-	f.len = len;
-	f.headroom = data - start;	/* the xdp_frame of NDIV_TX goes first */
-	f.tailroom = end - tail;
-	f.rxq = rxq->id;
-	f.vlan_tci = 0;			/* mvneta does not strip VLAN tags */
-	f.flags = 0;
-	f.dev = pp->dev;
+	/* mvneta does not strip VLAN tags: no vlan_tci to fill in */
+	ndiv_frame_from_xdp(&f, xdp, pp->dev, rxq->id);
 
 	switch (ndiv_run(np->b, &f)) {
 	case NDIV_PASS:
 		if (likely(f.data == data && f.len == len))
 			return false;
 		if (likely(f.len >= ETH_HLEN)) {
-			mvneta_ndiv_set_extent(xdp, &f);
+			ndiv_xdp_apply(xdp, &f);
 			/* The device's L4 checksum verdict was for the frame
 			 * it received: the stack checks this one itself.
 			 */
@@ -235,7 +220,7 @@ static noinline bool mvneta_ndiv_rx(struct mvneta_port *pp,
 		mvneta_ndiv_rx_dropped(pp);
 		break;
 	case NDIV_TX:
-		mvneta_ndiv_set_extent(xdp, &f);
+		ndiv_xdp_apply(xdp, &f);
 		if (likely(!mvneta_ndiv_xmit(pp, xdp, np)))
 			goto consumed;
 		ndiv_count_tx_error(np->b, f.rxq);

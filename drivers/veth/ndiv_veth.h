@@ -160,38 +160,6 @@ static bool veth_ndiv_tx_len_ok(const struct veth_rq *rq, u32 len)
 }
 
 /*
- * Describe the linear buffer @xdp as an ndiv frame. The headroom leaves
- * out the struct xdp_frame that NDIV_TX writes at data_hard_start; the
- * tailroom ends at the skb_shared_info.
- */
-static void veth_ndiv_frame(struct ndiv_frame *f, struct veth_rq *rq,
-			    const struct xdp_buff *xdp)
-{
-	f->data = xdp->data;
-	f->len = xdp->data_end - xdp->data;
-	f->headroom = xdp->data - xdp->data_hard_start -
-		      sizeof(struct xdp_frame);
-	f->tailroom = xdp_data_hard_end(xdp) - xdp->data_end;
-	f->rxq = veth_ndiv_rxq(rq);
-	f->vlan_tci = 0;
-	f->flags = 0;
-	f->dev = rq->dev;
-}
-
-/*
- * Make @xdp cover the frame the app left. Metadata in front of the frame
- * is kept only if the frame did not move: the app may have written over
- * it, and it would no longer be next to the data.
- */
-static void veth_ndiv_apply(struct xdp_buff *xdp, const struct ndiv_frame *f)
-{
-	if (f->data != xdp->data)
-		xdp->data_meta = f->data;
-	xdp->data = f->data;
-	xdp->data_end = f->data + f->len;
-}
-
-/*
  * A local sender on the peer leaves the L4 checksum to the receiver
  * (CHECKSUM_PARTIAL: veth has NETIF_F_HW_CSUM). Finish it, so that the
  * app reads, and may send back, a frame whose checksum is right, as the
@@ -243,7 +211,7 @@ static noinline struct sk_buff *veth_ndiv_skb(struct ndiv_binding *b,
 	if (unlikely(xdp_buff_has_frags(&xdp)) || !veth_ndiv_csum(skb))
 		goto stack;
 
-	veth_ndiv_frame(&f, rq, &xdp);
+	ndiv_frame_from_xdp(&f, &xdp, rq->dev, veth_ndiv_rxq(rq));
 	if (skb_vlan_tag_present(skb)) {
 		f.flags = NDIV_F_VLAN_STRIPPED;
 		f.vlan_tci = skb_vlan_tag_get(skb);
@@ -261,7 +229,7 @@ static noinline struct sk_buff *veth_ndiv_skb(struct ndiv_binding *b,
 	case NDIV_TX:
 		if (unlikely(!veth_ndiv_tx_len_ok(rq, f.len)))
 			break;
-		veth_ndiv_apply(&xdp, &f);
+		ndiv_xdp_apply(&xdp, &f);
 		xdp.rxq = &veth_ndiv_page_shared;
 		/* As XDP_TX: the frame takes a page reference, the skb goes. */
 		veth_xdp_get(&xdp);
@@ -308,12 +276,12 @@ static noinline struct xdp_frame *veth_ndiv_xdpf(struct ndiv_binding *b,
 	if (unlikely(xdp.data_end > xdp_data_hard_end(&xdp)))
 		return frame;
 
-	veth_ndiv_frame(&f, rq, &xdp);
+	ndiv_frame_from_xdp(&f, &xdp, rq->dev, veth_ndiv_rxq(rq));
 	switch (ndiv_run(b, &f)) {
 	case NDIV_PASS:
 		if (likely(f.data == frame->data && f.len == frame->len))
 			return frame;
-		veth_ndiv_apply(&xdp, &f);
+		ndiv_xdp_apply(&xdp, &f);
 		if (likely(f.len >= ETH_HLEN &&
 			   !xdp_update_frame_from_buff(&xdp, frame)))
 			return frame;
@@ -321,7 +289,7 @@ static noinline struct xdp_frame *veth_ndiv_xdpf(struct ndiv_binding *b,
 		break;
 	case NDIV_TX:
 		/* As XDP_TX: the frame goes back with the memory it came in. */
-		veth_ndiv_apply(&xdp, &f);
+		ndiv_xdp_apply(&xdp, &f);
 		if (likely(veth_ndiv_tx_len_ok(rq, f.len) &&
 			   !xdp_update_frame_from_buff(&xdp, frame))) {
 			veth_ndiv_tx(b, rq, frame);

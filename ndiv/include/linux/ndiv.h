@@ -26,6 +26,7 @@
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/u64_stats_sync.h>
+#include <net/xdp.h>
 #include <uapi/linux/ndiv.h>
 #include <ndiv/frame.h>
 
@@ -277,5 +278,86 @@ static inline void ndiv_count_tx_error(struct ndiv_binding *b,
 void ndiv_frame_from_skb(struct ndiv_frame *f, struct sk_buff *skb,
 			 unsigned int rxq);
 void ndiv_skb_apply(struct sk_buff *skb, const struct ndiv_frame *f);
+
+/*
+ * Helpers for drivers whose RX path builds an xdp_buff (igb, ixgbe,
+ * mvneta, veth): the app sees the xdp_buff's linear frame, and NDIV_TX
+ * hands the buffer to the driver's XDP_TX path, which writes a struct
+ * xdp_frame at data_hard_start, so the app's headroom stops short of it
+ * (none in a buffer without that much room, e.g. igb's legacy-rx mode:
+ * such an NDIV_TX fails as XDP_TX would). The tailroom ends where the
+ * buffer's skb_shared_info starts. The caller checked that data_end is
+ * inside the buffer, fills in a stripped VLAN tag if its NIC has one, and
+ * keeps multi-buffer frames from the app.
+ */
+static inline void ndiv_frame_from_xdp(struct ndiv_frame *f,
+				       const struct xdp_buff *xdp,
+				       struct net_device *dev,
+				       unsigned int rxq)
+{
+	u32 room = xdp->data - xdp->data_hard_start;
+
+	f->data = xdp->data;
+	f->len = xdp->data_end - xdp->data;
+	f->headroom = room > sizeof(struct xdp_frame) ?
+		      room - sizeof(struct xdp_frame) : 0;
+	f->tailroom = xdp_data_hard_end(xdp) - xdp->data_end;
+	f->rxq = rxq;
+	f->vlan_tci = 0;
+	f->flags = 0;
+	f->dev = dev;
+}
+
+/*
+ * Make the xdp_buff cover the frame the app left (PASS, or TX after
+ * ndiv_frame_vlan_restore()). Metadata in front of the frame is dropped
+ * once the app moved the frame's start: the app may have written over it,
+ * and it would no longer precede the data. A buffer without metadata
+ * support keeps none.
+ */
+static inline void ndiv_xdp_apply(struct xdp_buff *xdp,
+				  const struct ndiv_frame *f)
+{
+	if (f->data != xdp->data) {
+		bool no_meta = xdp_data_meta_unsupported(xdp);
+
+		xdp->data = f->data;
+		if (no_meta)
+			xdp_set_data_meta_invalid(xdp);
+		else
+			xdp->data_meta = f->data;
+	}
+	xdp->data_end = f->data + f->len;
+}
+
+/*
+ * Run the app on f (from ndiv_frame_from_xdp()) and leave the xdp_buff as
+ * the verdict needs it: NDIV_PASS with the frame the app left (one without
+ * an Ethernet header is dropped instead: nothing the stack can parse),
+ * NDIV_TX with a stripped VLAN tag put back (a frame without room for it
+ * is dropped, counted as a TX error), or NDIV_DROP. The driver then builds
+ * its skb, queues the buffer with its XDP_TX code, or recycles it.
+ */
+static __always_inline int ndiv_run_xdp(struct ndiv_binding *b,
+					struct ndiv_frame *f,
+					struct xdp_buff *xdp)
+{
+	switch (ndiv_run(b, f)) {
+	case NDIV_PASS:
+		if (unlikely(f->len < ETH_HLEN))
+			return NDIV_DROP;
+		ndiv_xdp_apply(xdp, f);
+		return NDIV_PASS;
+	case NDIV_TX:
+		if (unlikely(ndiv_frame_vlan_restore(f))) {
+			ndiv_count_tx_error(b, f->rxq);
+			return NDIV_DROP;
+		}
+		ndiv_xdp_apply(xdp, f);
+		return NDIV_TX;
+	default:
+		return NDIV_DROP;
+	}
+}
 
 #endif /* _LINUX_NDIV_H */
