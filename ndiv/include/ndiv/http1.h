@@ -90,7 +90,7 @@
 #ifndef _NDIV_HTTP1_H
 #define _NDIV_HTTP1_H
 
-#include <ndiv/compat.h>
+#include "types.h"
 
 /* Longest request-target; one more byte is a 414. */
 #define NDIV_HTTP1_MAX_TARGET	2048
@@ -104,61 +104,6 @@
 /* Return values besides HTTP status codes (which are all >= 400). */
 #define NDIV_HTTP1_OK		0
 #define NDIV_HTTP1_INCOMPLETE	1
-
-enum ndiv_http1_method {
-	NDIV_HTTP1_NONE,	/* not parsed yet */
-	NDIV_HTTP1_GET,
-	NDIV_HTTP1_HEAD,
-	NDIV_HTTP1_POST,
-	NDIV_HTTP1_PUT,
-	NDIV_HTTP1_DELETE,
-	NDIV_HTTP1_CONNECT,
-	NDIV_HTTP1_OPTIONS,
-	NDIV_HTTP1_TRACE,
-	NDIV_HTTP1_PATCH,
-	NDIV_HTTP1_OTHER,	/* another token: see method_off/_len */
-};
-
-/* req->flags */
-#define NDIV_HTTP1_F_LENGTH	0x01	/* Content-Length given */
-#define NDIV_HTTP1_F_TE		0x02	/* Transfer-Encoding given */
-#define NDIV_HTTP1_F_CHUNKED	0x04	/* ... and its last coding is chunked */
-
-/* One field line, as offsets into the request (value without OWS). */
-struct ndiv_http1_field {
-	uint16_t name_off, name_len;
-	uint16_t value_off, value_len;
-};
-
-struct ndiv_http1_req {
-	/*
-	 * Path of the target without query or authority, byte-exact. It points
-	 * into the input, except for an absolute-form target with an empty
-	 * path where it points to a static "/".
-	 */
-	const uint8_t *path;
-	/* Bytes after '?', into the input; NULL when there is no '?'. */
-	const uint8_t *query;
-	/* The Host value, into the input; NULL without a Host line. */
-	const uint8_t *host;
-	uint64_t content_length;	/* with NDIV_HTTP1_F_LENGTH */
-	uint16_t path_len;
-	uint16_t query_len;
-	uint16_t host_len;
-	uint16_t target_off;	/* the request-target as sent */
-	uint16_t target_len;
-	/* Bytes the head took, up to its final CRLFCRLF; 0 unless OK. */
-	uint16_t len;
-	/* Status to answer a head cut by the end of the input. */
-	uint16_t cut_status;
-	uint16_t nr_fields;	/* field lines recorded in fields[] */
-	uint8_t method;		/* enum ndiv_http1_method */
-	uint8_t method_off;	/* the method token, as offsets */
-	uint8_t method_len;
-	uint8_t version;	/* 10 or 11; 0 until parsed */
-	uint8_t keep_alive;	/* Connection header and version default */
-	uint8_t flags;		/* NDIV_HTTP1_F_* */
-};
 
 /*
  * Parse the request head at buf[0..len). Returns NDIV_HTTP1_OK,

@@ -36,6 +36,7 @@
 #define _NDIV_PKT_H
 
 #include "frame.h"
+#include "types.h"
 
 #define NDIV_ETH_ALEN		6
 #define NDIV_ETH_HLEN		14
@@ -84,45 +85,6 @@ enum ndiv_pkt_err {
 #define NDIV_PKT_UDP		0x02	/* accept UDP */
 #define NDIV_PKT_FIRST_FRAG	0x04	/* accept a first IPv4 fragment */
 #define NDIV_PKT_NO_IP_CSUM	0x08	/* do not verify the IPv4 checksum */
-
-/* How the frame was tagged. */
-enum ndiv_vlan {
-	NDIV_VLAN_NONE,
-	NDIV_VLAN_INFRAME,	/* 802.1Q tag in the frame */
-	NDIV_VLAN_STRIPPED,	/* NIC stripped it: NDIV_F_VLAN_STRIPPED */
-};
-
-/*
- * Where the network layer of a frame is, and what it says. Offsets count
- * from f->data. saddr and daddr point into the frame (4 or 16 bytes), so
- * they are only valid until the frame is rewritten.
- */
-struct ndiv_l3 {
-	uint32_t l3_off;	/* IPv4 / IPv6 header */
-	uint32_t l4_off;	/* upper-layer header */
-	uint32_t l4_len;	/* upper-layer bytes, from the IP length */
-	uint8_t family;		/* 4 or 6 */
-	uint8_t proto;		/* NDIV_IPPROTO_* */
-	uint8_t vlan;		/* enum ndiv_vlan */
-	uint8_t known;		/* NDIV_L3_*, also on failure */
-	uint16_t vlan_tci;	/* valid unless vlan is NDIV_VLAN_NONE */
-	const uint8_t *saddr, *daddr;
-};
-
-/*
- * What a parse found out, also when it failed: an app tells a broken
- * packet sent to it (counted, dropped) from anything else (passed to the
- * stack) by its addresses and ports, never by reading the frame again.
- * ADDR: the IP header's fixed part is inside the frame, so family, proto,
- * saddr, daddr, l3_off and l4_off are set, and l4_len counts the
- * upper-layer bytes inside the frame. PORTS: besides, this is no later
- * fragment nor behind an IPv6 extension header, so the first 4 bytes at
- * l4_off, if l4_len covers them, are a TCP or UDP header's ports.
- */
-#define NDIV_L3_KNOWN_ADDR	0x1
-#define NDIV_L3_KNOWN_PORTS	0x2
-/* A first IPv4 fragment (MF, offset 0), with NDIV_PKT_FIRST_FRAG only. */
-#define NDIV_L3_FIRST_FRAG	0x4
 
 /*
  * Parse the Ethernet, VLAN and IP headers of f into l3. flags: which

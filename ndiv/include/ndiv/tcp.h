@@ -52,59 +52,8 @@
 #define NDIV_TCP_OPT_SACK		0x10	/* parse only */
 #define NDIV_TCP_OPT_OTHER		0x20	/* parse only: an unknown kind */
 
-#define NDIV_TCP_MAX_SACK	4	/* 4 * 8 + 2 bytes fill 40 of options */
 #define NDIV_TCP_MAX_WSCALE	14	/* RFC 7323 2.3 */
 #define NDIV_TCP_TTL		64	/* reply TTL / hop limit by default */
-
-struct ndiv_tcp_sack_block {
-	uint32_t start, end;
-};
-
-struct ndiv_tcp_opts {
-	uint8_t present;	/* NDIV_TCP_OPT_* */
-	uint8_t wscale;		/* shift count, at most 14 */
-	uint16_t mss;
-	uint32_t tsval, tsecr;
-	uint8_t nr_sack;
-	struct ndiv_tcp_sack_block sack[NDIV_TCP_MAX_SACK];
-};
-
-/*
- * A parsed segment. Offsets count from f->data. saddr and daddr point into
- * the frame (4 or 16 bytes), so they are only valid until the frame is
- * rewritten; every other field is a copy in host byte order.
- */
-struct ndiv_tcp_seg {
-	/*
-	 * The network layer under its own names and as a struct ndiv_l3
-	 * (like the kernel's struct_group()), so that the parser fills it
-	 * with no copy. The two must stay the same: see the assertions.
-	 */
-	union {
-		struct ndiv_l3 l3;
-		struct {	/* the members of struct ndiv_l3 */
-			uint32_t l3_off, l4_off, l4_len;
-			uint8_t family, proto, vlan, known;
-			uint16_t vlan_tci;
-			const uint8_t *saddr, *daddr;
-		};
-	};
-	uint32_t pay_off;	/* TCP payload */
-	uint32_t pay_len;	/* payload bytes, from the IP length */
-	uint16_t sport, dport;
-	uint32_t seq, ack;
-	uint8_t flags;		/* NDIV_TCP_FIN ... NDIV_TCP_CWR */
-	uint8_t hdr_len;	/* TCP header length in bytes (data offset) */
-	uint16_t window;	/* raw, not scaled */
-	struct ndiv_tcp_opts opt;
-};
-
-_Static_assert(sizeof(((struct ndiv_tcp_seg *)0)->l3) ==
-	       offsetof(struct ndiv_tcp_seg, daddr) + sizeof(const uint8_t *),
-	       "struct ndiv_tcp_seg: the l3 group and its names differ");
-_Static_assert(offsetof(struct ndiv_tcp_seg, daddr) ==
-	       offsetof(struct ndiv_l3, daddr),
-	       "struct ndiv_tcp_seg: the l3 group and its names differ");
 
 /*
  * Parse f into s. flags: NDIV_TCP_NOCSUM or 0. Returns 0 or a negated
@@ -136,25 +85,6 @@ static inline uint32_t ndiv_tcp_seg_len(const struct ndiv_tcp_seg *s)
 	return s->pay_len + !!(s->flags & NDIV_TCP_SYN) +
 	       !!(s->flags & NDIV_TCP_FIN);
 }
-
-/*
- * A reply segment. Options are laid out as Linux does: MSS, then
- * SACK-Permitted + Timestamps in one word (or NOP NOP Timestamps, or NOP
- * NOP SACK-Permitted), then NOP Window Scale. So a SYN-ACK with all four
- * takes 20 bytes and a data segment with timestamps 12.
- */
-struct ndiv_tcp_out {
-	uint32_t seq, ack;
-	uint8_t flags;		/* NDIV_TCP_* */
-	uint8_t opts;		/* NDIV_TCP_OPT_MSS | _WSCALE | _SACK_PERM | _TS */
-	uint8_t wscale;		/* at most 14 */
-	uint8_t ttl;		/* TTL / hop limit, 0 for NDIV_TCP_TTL */
-	uint16_t window;	/* raw 16-bit field */
-	uint16_t mss;
-	uint32_t tsval, tsecr;
-	const void *payload;	/* may point anywhere, even into f */
-	uint32_t payload_len;
-};
 
 /*
  * Rewrite the frame rx was parsed from into the reply described by out,
