@@ -86,7 +86,7 @@ static int attr_path(char *buf, size_t len, const char *obj,
 		     const char *attr)
 {
 	if (obj)
-		return slh_path(buf, len, "/objects/%s/%s", obj, attr);
+		return slh_path(buf, len, "/" SLHTTPD_OBJECTS_DIR "/%s/%s", obj, attr);
 	return slh_path(buf, len, "/%s", attr);
 }
 
@@ -297,11 +297,11 @@ static int conf_read(struct slh_conf *c)
 		char *buf;
 		size_t len;
 	} a[] = {
-		{ "ports", c->ports, sizeof(c->ports) },
-		{ "invalid", c->invalid, sizeof(c->invalid) },
-		{ "rotate", c->rotate, sizeof(c->rotate) },
-		{ "addresses", c->addresses, sizeof(c->addresses) },
-		{ "date", c->date, sizeof(c->date) },
+		{ SLHTTPD_ATTR_PORTS, c->ports, sizeof(c->ports) },
+		{ SLHTTPD_ATTR_INVALID, c->invalid, sizeof(c->invalid) },
+		{ SLHTTPD_ATTR_ROTATE, c->rotate, sizeof(c->rotate) },
+		{ SLHTTPD_ATTR_ADDRESSES, c->addresses, sizeof(c->addresses) },
+		{ SLHTTPD_ATTR_DATE, c->date, sizeof(c->date) },
 	};
 	size_t i;
 	int err;
@@ -459,15 +459,16 @@ static int slh_set(const struct ctx *ctx, int argc, char **argv)
 				   date);
 	rc = slh_check_configfs();
 	if (!rc && ports)
-		rc = set_write("ports", kports, ports);
+		rc = set_write(SLHTTPD_ATTR_PORTS, kports, ports);
 	if (!rc && invalid)
-		rc = set_write("invalid", invalid, invalid);
+		rc = set_write(SLHTTPD_ATTR_INVALID, invalid, invalid);
 	if (!rc && rotate)
-		rc = set_write("rotate", rotate, rotate);
+		rc = set_write(SLHTTPD_ATTR_ROTATE, rotate, rotate);
 	if (!rc && addrs)
-		rc = set_write("addresses", kaddrs, addrs);
+		rc = set_write(SLHTTPD_ATTR_ADDRESSES, kaddrs, addrs);
 	if (!rc && date)
-		rc = set_write("date", strcmp(date, "on") ? "0" : "1", date);
+		rc = set_write(SLHTTPD_ATTR_DATE,
+			       strcmp(date, "on") ? "0" : "1", date);
 	return rc;
 }
 
@@ -588,11 +589,11 @@ static int obj_set_body(const char *name, const char *body, size_t len)
 	char path[PATH_LEN], size[ATTR_LEN];
 	int err;
 
-	err = attr_path(path, sizeof(path), name, "body");
+	err = attr_path(path, sizeof(path), name, SLHTTPD_OBJ_ATTR_BODY);
 	if (!err)
 		err = bin_write(path, body, len);
 	if (!err)
-		err = attr_read(name, "size", size, sizeof(size));
+		err = attr_read(name, SLHTTPD_OBJ_ATTR_SIZE, size, sizeof(size));
 	if (err)
 		return errno_error(err, "%s: cannot write the body", name);
 	if (strtoull(size, NULL, 10) != len) {
@@ -608,18 +609,18 @@ static int obj_fill(const struct obj_args *a, const char *body, size_t len)
 {
 	int rc, err;
 
-	rc = obj_set(a->name, "path", a->path);
+	rc = obj_set(a->name, SLHTTPD_OBJ_ATTR_PATH, a->path);
 	if (!rc && a->type)
-		rc = obj_set(a->name, "type", a->type);
+		rc = obj_set(a->name, SLHTTPD_OBJ_ATTR_TYPE, a->type);
 	if (!rc && a->status)
-		rc = obj_set(a->name, "status", a->status);
+		rc = obj_set(a->name, SLHTTPD_OBJ_ATTR_STATUS, a->status);
 	if (!rc && a->location && *a->location)
-		rc = obj_set(a->name, "location", a->location);
+		rc = obj_set(a->name, SLHTTPD_OBJ_ATTR_LOCATION, a->location);
 	if (!rc && len)
 		rc = obj_set_body(a->name, body, len);
 	if (rc)
 		return rc;
-	err = attr_write(a->name, "enable", "1");
+	err = attr_write(a->name, SLHTTPD_OBJ_ATTR_ENABLE, "1");
 	if (err == -EEXIST) {
 		errmsg("%s: path %s is served by another object already; 'ndivctl slhttpd object list' shows the objects",
 		       a->name, a->path);
@@ -637,7 +638,7 @@ static int obj_create(const struct obj_args *a, const char *body, size_t len)
 	char dir[PATH_LEN];
 	int rc, err;
 
-	err = slh_path(dir, sizeof(dir), "/objects/%s", a->name);
+	err = slh_path(dir, sizeof(dir), "/" SLHTTPD_OBJECTS_DIR "/%s", a->name);
 	if (!err && mkdir(dir, 0755))
 		err = -errno;
 	if (err == -EEXIST) {
@@ -717,7 +718,7 @@ static int obj_del(const struct ctx *ctx, int argc, char **argv)
 	rc = slh_check_configfs();
 	if (rc)
 		return rc;
-	err = slh_path(dir, sizeof(dir), "/objects/%s", name);
+	err = slh_path(dir, sizeof(dir), "/" SLHTTPD_OBJECTS_DIR "/%s", name);
 	if (!err && rmdir(dir))
 		err = -errno;
 	if (err == -ENOENT) {
@@ -749,12 +750,12 @@ static int obj_info_read(const char *name, struct obj_info *o)
 		char *buf;
 		size_t len;
 	} a[] = {
-		{ "path", o->path, sizeof(o->path) },
-		{ "type", o->type, sizeof(o->type) },
-		{ "location", o->location, sizeof(o->location) },
-		{ "status", o->status, sizeof(o->status) },
-		{ "size", o->size, sizeof(o->size) },
-		{ "enable", o->enable, sizeof(o->enable) },
+		{ SLHTTPD_OBJ_ATTR_PATH, o->path, sizeof(o->path) },
+		{ SLHTTPD_OBJ_ATTR_TYPE, o->type, sizeof(o->type) },
+		{ SLHTTPD_OBJ_ATTR_LOCATION, o->location, sizeof(o->location) },
+		{ SLHTTPD_OBJ_ATTR_STATUS, o->status, sizeof(o->status) },
+		{ SLHTTPD_OBJ_ATTR_SIZE, o->size, sizeof(o->size) },
+		{ SLHTTPD_OBJ_ATTR_ENABLE, o->enable, sizeof(o->enable) },
 	};
 	unsigned long v;
 	size_t i;

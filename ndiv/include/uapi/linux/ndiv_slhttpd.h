@@ -27,6 +27,8 @@
 #define SLHTTPD_OBJ_ATTR_STATUS		"status"
 #define SLHTTPD_OBJ_ATTR_LOCATION	"location"
 #define SLHTTPD_OBJ_ATTR_BODY		"body"
+#define SLHTTPD_OBJ_ATTR_SIZE		"size"		/* read-only */
+#define SLHTTPD_OBJ_ATTR_ENABLE		"enable"
 
 /* Limits */
 #define SLHTTPD_MAX_PORTS	8	/* ports served at once */
