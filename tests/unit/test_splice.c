@@ -54,15 +54,39 @@ static uint32_t alen(uint8_t family)
 	return family == 4 ? 4 : 16;
 }
 
+/*
+ * MACs and addresses of one way, the v4 or v6 ones as family says: mac
+ * is a destination MAC followed by the source's, addr a source address
+ * followed by the destination's, in struct seg as in the descriptor.
+ */
+_Static_assert(offsetof(struct seg, smac) == offsetof(struct seg, dmac) + 6 &&
+	       offsetof(struct seg, daddr) == offsetof(struct seg, saddr) + 16 &&
+	       offsetof(struct ndiv_splice_dir, smac) == 6 &&
+	       offsetof(struct ndiv_splice_dir, daddr) ==
+	       offsetof(struct ndiv_splice_dir, saddr) + 16,
+	       "put_ends() writes both MACs and both addresses at once");
+
+static void put_ends(uint8_t *mac, uint8_t *addr, uint8_t family,
+		     const uint8_t *dmac, const uint8_t *smac,
+		     const uint8_t *const a4[2], const uint8_t *const a6[2])
+{
+	const uint8_t *const *a = family == 4 ? a4 : a6;
+
+	memcpy(mac, dmac, 6);
+	memcpy(mac + 6, smac, 6);
+	memcpy(addr, a[0], alen(family));
+	memcpy(addr + 16, a[1], alen(family));
+}
+
 /* A client's segment to the proxy: ACK, no options, no payload. */
 static void seg_init(struct seg *sg, uint8_t family)
 {
+	static const uint8_t *const a4[2] = { ip4_c, ip4_p };
+	static const uint8_t *const a6[2] = { ip6_c, ip6_p };
+
 	memset(sg, 0, sizeof(*sg));
 	sg->family = family;
-	memcpy(sg->dmac, mac_p, 6);
-	memcpy(sg->smac, mac_c, 6);
-	memcpy(sg->saddr, family == 4 ? ip4_c : ip6_c, alen(family));
-	memcpy(sg->daddr, family == 4 ? ip4_p : ip6_p, alen(family));
+	put_ends(sg->dmac, sg->saddr, family, mac_p, mac_c, a4, a6);
 	sg->sport = 40000;
 	sg->dport = 80;
 	sg->seq = 0x10000001;
@@ -410,12 +434,12 @@ out:
 static void dir_init(struct ndiv_splice_dir *d, uint8_t family,
 		     uint32_t seq_off, uint32_t ack_off)
 {
+	static const uint8_t *const a4[2] = { ip4_p, ip4_b };
+	static const uint8_t *const a6[2] = { ip6_p, ip6_b };
+
 	memset(d, 0, sizeof(*d));
 	d->family = family;
-	memcpy(d->dmac, mac_b, 6);
-	memcpy(d->smac, mac_p, 6);
-	memcpy(d->saddr, family == 4 ? ip4_p : ip6_p, alen(family));
-	memcpy(d->daddr, family == 4 ? ip4_b : ip6_b, alen(family));
+	put_ends(d->dmac, d->saddr, family, mac_b, mac_p, a4, a6);
 	d->sport = 61001;
 	d->dport = 8080;
 	d->seq_off = seq_off;
