@@ -24,7 +24,7 @@
 				 NDIV_TCP_OPT_SACK_PERM | NDIV_TCP_OPT_TS)
 
 /* SACK: 2 + 8n bytes, n = 1..4 (RFC 2018 3). */
-static int tcp_parse_sack(const uint8_t *p, uint32_t len,
+static int tcp_parse_sack(const uint8_t *p, uint32_t len, uint8_t at,
 			  struct ndiv_tcp_opts *o)
 {
 	uint32_t i, n = (len - 2) / 8;
@@ -36,12 +36,16 @@ static int tcp_parse_sack(const uint8_t *p, uint32_t len,
 		o->sack[i].end = ndiv_get_be32(p + 6 + 8 * i);
 	}
 	o->nr_sack = (uint8_t)n;
+	o->sack_at = at;
 	o->present |= NDIV_TCP_OPT_SACK;
 	return 0;
 }
 
-/* One option of kind p[0] and len >= 2 bytes, all inside the header. */
-static int tcp_parse_opt(const uint8_t *p, uint32_t len,
+/*
+ * One option of kind p[0] and len >= 2 bytes, all inside the header, at
+ * byte at of the TCP header.
+ */
+static int tcp_parse_opt(const uint8_t *p, uint32_t len, uint8_t at,
 			 struct ndiv_tcp_opts *o)
 {
 	switch (p[0]) {
@@ -49,6 +53,7 @@ static int tcp_parse_opt(const uint8_t *p, uint32_t len,
 		if (len != 4)
 			return -NDIV_PKT_E_BAD_OPT;
 		o->mss = ndiv_get_be16(p + 2);
+		o->mss_at = at;
 		o->present |= NDIV_TCP_OPT_MSS;
 		return 0;
 	case TCPOPT_WSCALE:
@@ -64,12 +69,13 @@ static int tcp_parse_opt(const uint8_t *p, uint32_t len,
 		o->present |= NDIV_TCP_OPT_SACK_PERM;
 		return 0;
 	case TCPOPT_SACK:
-		return tcp_parse_sack(p, len, o);
+		return tcp_parse_sack(p, len, at, o);
 	case TCPOPT_TS:
 		if (len != 10)
 			return -NDIV_PKT_E_BAD_OPT;
 		o->tsval = ndiv_get_be32(p + 2);
 		o->tsecr = ndiv_get_be32(p + 6);
+		o->ts_at = at;
 		o->present |= NDIV_TCP_OPT_TS;
 		return 0;
 	default:
@@ -100,7 +106,8 @@ static int tcp_parse_opts(const uint8_t *p, uint32_t len,
 		/* a length below 2 would not advance the walk */
 		if (olen < 2 || olen > len - i)
 			return -NDIV_PKT_E_BAD_OPT;
-		ret = tcp_parse_opt(p + i, olen, o);
+		ret = tcp_parse_opt(p + i, olen,
+				    (uint8_t)(NDIV_TCP_HLEN + i), o);
 		if (ret)
 			return ret;
 		i += olen;

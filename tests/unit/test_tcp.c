@@ -264,6 +264,9 @@ static void parse_linux_syn(void)
 					      NDIV_TCP_OPT_TS | NDIV_TCP_OPT_WSCALE));
 		KTAP_EXPECT(s.opt.mss == 1460 && s.opt.wscale == 7);
 		KTAP_EXPECT(s.opt.tsval == 0xaabbccdd && s.opt.tsecr == 0);
+		/* where each option starts, from the TCP header */
+		KTAP_EXPECT(s.opt.mss_at == 20 && s.opt.ts_at == 26);
+		KTAP_EXPECT(s.opt.sack_at == 0);
 		KTAP_EXPECT(ndiv_tcp_seg_len(&s) == 1);
 	}
 }
@@ -289,6 +292,7 @@ static void parse_data_segment(void)
 		KTAP_EXPECT(parse_spec(&sp, &s) == 0);
 		KTAP_EXPECT(s.opt.present == NDIV_TCP_OPT_TS);
 		KTAP_EXPECT(s.opt.tsval == 5 && s.opt.tsecr == 0x80000001);
+		KTAP_EXPECT(s.opt.ts_at == 22 && !s.opt.mss_at);
 		KTAP_EXPECT(ndiv_tcp_seg_len(&s) == sp.pay_len + 1);
 	}
 }

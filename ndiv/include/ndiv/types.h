@@ -59,12 +59,19 @@ struct ndiv_tcp_sack_block {
 	uint32_t start, end;
 };
 
+/*
+ * The options of a parsed segment. mss_at, ts_at and sack_at say where
+ * the option that was read starts (its kind byte), counted from the TCP
+ * header, so that a rewrite of its values needs no second walk; 0 when
+ * absent, as options start at byte 20.
+ */
 struct ndiv_tcp_opts {
 	uint8_t present;	/* NDIV_TCP_OPT_* */
 	uint8_t wscale;		/* shift count, at most 14 */
 	uint16_t mss;
 	uint32_t tsval, tsecr;
 	uint8_t nr_sack;
+	uint8_t mss_at, ts_at, sack_at;
 	struct ndiv_tcp_sack_block sack[NDIV_TCP_MAX_SACK];
 };
 
