@@ -255,7 +255,7 @@ static void seed(const char *dir, const uint8_t *frame, size_t len)
 	uint8_t ctl = 1;
 	FILE *fp;
 
-	snprintf(path, sizeof(path), "%s/seed-%04d", dir, n++);
+	snprintf(path, sizeof(path), "%s/%s-%04d", dir, "frame", n++);
 	fp = fopen(path, "w");
 	if (!fp)
 		return;
@@ -547,7 +547,7 @@ static void objects_and_errors(void)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
 		char line[16];
 
 		env_init();
@@ -912,6 +912,6 @@ static const struct ktap_case cases[] = {
 int main(void)
 {
 	srandom(1);
-	ktap_run(cases, sizeof(cases) / sizeof(cases[0]));
+	ktap_run(cases, ARRAY_SIZE(cases));
 	return ktap_finish();
 }
