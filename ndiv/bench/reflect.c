@@ -9,9 +9,9 @@
  * Everything else (ARP, ICMP, neighbour discovery, later fragments, frames
  * from or to group or non-unicast addresses, hardware-stripped VLAN
  * frames) is passed to the stack, so the device stays reachable while
- * bound. The packet library's parser decides (ndiv_pkt_parse_l3()).
+ * bound. The packet library's parser decides (pkt_parse_l3()).
  */
-#include <ndiv/pkt.h>
+#include <ndiv/pkt_l3.h>
 #include "reflect.h"
 
 /* What reflect mirrors: TCP or UDP with its ports, checksums as sent. */
@@ -28,18 +28,21 @@
 int ndiv_bench_reflect(struct ndiv_frame *f)
 {
 	struct ndiv_l3 l3;
-	uint32_t alen;
 	uint8_t *l4;
 
 	/* like xdp-bench tx, which never sees a stripped tag */
 	if (f->flags & NDIV_F_VLAN_STRIPPED)
 		return NDIV_PASS;
-	if (ndiv_pkt_parse_l3(f, &l3, REFLECT_L3) ||
+	/* inline, for these constant flags: no call into ndiv.ko per frame */
+	if (pkt_parse_l3(f, &l3, REFLECT_L3) ||
 	    l3.l4_len < 4)
 		return NDIV_PASS;
-	alen = l3.family == 4 ? 4 : 16;
 	l4 = f->data + l3.l4_off;
-	ndiv_pkt_swap((uint8_t *)l3.saddr, (uint8_t *)l3.daddr, alen);
+	/* constant lengths: the compiler unrolls each swap */
+	if (l3.family == 4)
+		ndiv_pkt_swap((uint8_t *)l3.saddr, (uint8_t *)l3.daddr, 4);
+	else
+		ndiv_pkt_swap((uint8_t *)l3.saddr, (uint8_t *)l3.daddr, 16);
 	ndiv_pkt_swap(l4, l4 + 2, 2);
 	ndiv_pkt_swap(f->data, f->data + NDIV_ETH_ALEN, NDIV_ETH_ALEN);
 	return NDIV_TX;

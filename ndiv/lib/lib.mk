@@ -5,4 +5,4 @@
 NDIV_LIB_SRCS := $(addprefix $(NDIV_TOP)/ndiv/lib/,csum.c siphash.c \
 	cookie.c pkt.c tcp.c http1.c ring.c splice.c)
 NDIV_LIB_HDRS := $(wildcard $(NDIV_TOP)/ndiv/include/ndiv/*.h \
-	$(NDIV_TOP)/ndiv/include/uapi/linux/*.h $(NDIV_TOP)/ndiv/lib/*.h)
+	$(NDIV_TOP)/ndiv/include/uapi/linux/*.h)

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ndiv packet library: the Ethernet, 802.1Q and IP layers; what is
- * accepted is described in pkt.h, the parser itself is in pkt_l3.h.
+ * accepted is described in pkt.h, the parser itself is in <ndiv/pkt_l3.h>.
  */
-#include "pkt_l3.h"
+#include <ndiv/pkt_l3.h>
 
 int ndiv_pkt_parse_l3(const struct ndiv_frame *f, struct ndiv_l3 *l3,
 		      unsigned int flags)

@@ -10,7 +10,7 @@
  */
 #include <ndiv/csum.h>
 #include <ndiv/tcp.h>
-#include "pkt_l3.h"
+#include <ndiv/pkt_l3.h>
 
 #define TCPOPT_EOL		0
 #define TCPOPT_NOP		1

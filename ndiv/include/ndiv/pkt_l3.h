@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ndiv packet library, internal: the Ethernet, 802.1Q and IP layers as
- * inline functions, so that ndiv_pkt_parse_l3() (pkt.c) and the
- * transport parsers (tcp.c) share one parser while each gets it compiled
- * for its own constant flags. What is accepted is described in pkt.h.
+ * ndiv packet library: the Ethernet, 802.1Q and IP layers as inline
+ * functions, so that ndiv_pkt_parse_l3() (pkt.c), the transport parsers
+ * (tcp.c) and an app on its hot path (bench-reflect) share one parser
+ * while each gets it compiled for its own constant flags, with no call
+ * into another module. Use pkt_parse_l3() where the flags are constant
+ * and every instruction counts; ndiv_pkt_parse_l3() elsewhere. What is
+ * accepted is described in pkt.h.
  *
  * The frame is hostile: every read is preceded by a check that the bytes
  * are inside f->len, and nothing loops over frame contents.
@@ -57,13 +60,13 @@ static inline int pkt_parse_eth(const struct ndiv_frame *f,
  * loopback (martian on a wire), 224/4 multicast and 240/4 reserved,
  * which includes the limited broadcast 255.255.255.255.
  */
-static int pkt_unicast4(const uint8_t *a)
+static inline int pkt_unicast4(const uint8_t *a)
 {
 	return a[0] != 0 && a[0] != 127 && a[0] < 224;
 }
 
 /* Not multicast, unspecified, loopback or IPv4-mapped (RFC 4291 2.5). */
-static int pkt_unicast6(const uint8_t *a)
+static inline int pkt_unicast6(const uint8_t *a)
 {
 	static const uint8_t v4mapped[12] = {
 		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
@@ -107,7 +110,7 @@ static inline int pkt_ip4_frag(const uint8_t *ip, struct ndiv_l3 *l3,
  * An IPv4 packet cut short by the frame: still say whose it is, so that an
  * app counts a broken packet sent to it and passes the others.
  */
-static int pkt_ip4_cut(const uint8_t *ip, uint32_t hlen, uint32_t room,
+static inline int pkt_ip4_cut(const uint8_t *ip, uint32_t hlen, uint32_t room,
 		       struct ndiv_l3 *l3)
 {
 	l3->l4_len = hlen < room ? room - hlen : 0;
@@ -166,7 +169,7 @@ static inline int pkt_parse_ip4(const struct ndiv_frame *f,
 }
 
 /* Why a next header is refused: the IANA extension header list. */
-static int pkt_ip6_nexthdr_err(uint8_t nh)
+static inline int pkt_ip6_nexthdr_err(uint8_t nh)
 {
 	switch (nh) {
 	case NDIV_IPPROTO_FRAGMENT:
