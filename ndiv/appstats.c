@@ -60,6 +60,8 @@ static int ndiv_app_stats_files(struct ndiv_app_stats *st,
 	if (!attrs || !st->ptrs) {
 		kfree(attrs);
 		kfree(st->ptrs);
+		/* ndiv_app_stats_free() runs next: leave nothing to free twice */
+		st->ptrs = NULL;
 		return -ENOMEM;
 	}
 	for (i = 0; i < st->n; i++) {
