@@ -378,6 +378,22 @@ static struct ndiv_port *ndiv_find_port(const struct net_device *dev)
 	return NULL;
 }
 
+/*
+ * The ndiv state of @dev, or NULL. Context: process, RTNL held, which
+ * keeps the state alive after ndiv_mutex is dropped: it is freed only on
+ * NETDEV_UNREGISTER, under RTNL.
+ */
+struct ndiv_dev *ndiv_dev_get(const struct net_device *dev)
+{
+	struct ndiv_dev *nd;
+
+	ASSERT_RTNL();
+	mutex_lock(&ndiv_mutex);
+	nd = ndiv_find_dev(dev);
+	mutex_unlock(&ndiv_mutex);
+	return nd;
+}
+
 /**
  * __ndiv_port_register - announce a driver's ndiv hook for a device
  * @port: embedded in the driver's private data, zeroed

@@ -45,6 +45,8 @@ bool ndiv_dev_live(struct ndiv_dev *nd);
 
 /* Counter idx (enum ndiv_qstat), for one queue or all (-1). */
 u64 ndiv_stat_sum(struct ndiv_dev *nd, int queue, unsigned int idx);
+/* The ndiv state of a device; RTNL held, which keeps it alive. */
+struct ndiv_dev *ndiv_dev_get(const struct net_device *dev);
 
 int ndiv_sysfs_init(void);
 void ndiv_sysfs_exit(void);

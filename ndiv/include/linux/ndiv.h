@@ -152,7 +152,7 @@ struct ndiv_binding {
  * falls back to generic mode) instead of misreading frames. Bumped on any
  * change to them; shown by "ndivctl features".
  */
-#define NDIV_HOOK_ABI		1
+#define NDIV_HOOK_ABI		2
 
 /* What a driver's hook can do: struct ndiv_port_info.caps */
 #define NDIV_CAP_TX		BIT(0)	/* NDIV_TX sends the frame back out */
@@ -201,12 +201,15 @@ int __ndiv_port_register(struct ndiv_port *port, struct net_device *dev,
 void ndiv_port_unregister(struct ndiv_port *port);
 
 /*
- * ethtool -S: the port's counters as rx_queue_<n>_ndiv_<counter>, for the
- * driver to append to its own. Context: ethtool ops (process, RTNL held).
+ * ethtool -S: the device's ndiv counters as rx_queue_<n>_ndiv_<counter>,
+ * for the driver to append to its own. The count depends on the device
+ * alone (its RX queues), never on whether the port is registered yet, so
+ * the three calls of one "ethtool -S" agree. Context: ethtool ops
+ * (process, RTNL held).
  */
-int ndiv_ethtool_sset_count(struct ndiv_port *port);
-void ndiv_ethtool_strings(struct ndiv_port *port, u8 **data);
-void ndiv_ethtool_stats(struct ndiv_port *port, u64 **data);
+int ndiv_ethtool_sset_count(struct net_device *dev);
+void ndiv_ethtool_strings(struct net_device *dev, u8 **data);
+void ndiv_ethtool_stats(struct net_device *dev, u64 **data);
 
 /*
  * The binding for this frame, or NULL when no app is bound. Callers are
