@@ -31,6 +31,17 @@ suite_unit() {
 		"$t"
 	done
 	"$top/tests/unit/ndivctl/test_ndivctl.sh" "$top/build/bin/ndivctl"
+	# the same tests against ndivctl built with ASan and UBSan
+	san="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all"
+	if make -s -C "$top/tools/ndivctl" O="$out/unit/ndivctl-san" \
+		CFLAGS="$san" LDFLAGS="-fsanitize=address,undefined"; then
+		NDIVCTL_TEST_TAG=" (ASan, UBSan)" \
+			"$top/tests/unit/ndivctl/test_ndivctl.sh" \
+			"$out/unit/ndivctl-san/ndivctl"
+	else
+		ktap_plan 1
+		ktap_not_ok "ndivctl build with ASan and UBSan"
+	fi
 }
 
 suite_fuzz() {

@@ -201,6 +201,7 @@ int app_counters_read(const char *app, struct app_counter **c, size_t *n)
 		*c = NULL;
 		return rc;
 	}
-	qsort(*c, *n, sizeof(**c), counter_cmp);
+	if (*n > 1)
+		qsort(*c, *n, sizeof(**c), counter_cmp);
 	return RC_OK;
 }

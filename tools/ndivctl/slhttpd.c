@@ -825,7 +825,8 @@ static int obj_collect(struct obj_info **objs, size_t *n)
 		*objs = NULL;
 		return rc;
 	}
-	qsort(*objs, *n, sizeof(**objs), obj_info_cmp);
+	if (*n > 1)
+		qsort(*objs, *n, sizeof(**objs), obj_info_cmp);
 	return RC_OK;
 }
 

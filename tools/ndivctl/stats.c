@@ -124,7 +124,7 @@ static int queues_list(struct dev_stats *ds)
 			err = queue_add(ds, &cap, id);
 	}
 	closedir(d);
-	if (!err)
+	if (!err && ds->nq > 1)
 		qsort(ds->q, ds->nq, sizeof(ds->q[0]), queue_cmp);
 	return err;
 }

@@ -316,7 +316,8 @@ static int dev_list(struct netdev **devs, size_t *n)
 		*n = 0;
 		return err;
 	}
-	qsort(*devs, *n, sizeof(**devs), netdev_cmp);
+	if (*n > 1)
+		qsort(*devs, *n, sizeof(**devs), netdev_cmp);
 	return 0;
 }
 

@@ -972,12 +972,12 @@ while read -r fn desc; do
 	(set +e; $fn) >"$TMP/log" 2>&1 </dev/null
 	rc=$?
 	if [ $rc -eq 0 ]; then
-		ktap_ok "- $desc"
+		ktap_ok "- $desc${NDIVCTL_TEST_TAG:-}"
 	elif [ $rc -eq 77 ]; then
 		ktap_skip "- $desc" "$(tail -n1 "$TMP/log")"
 	else
 		ktap_diag "$(cat "$TMP/log")"
-		ktap_not_ok "- $desc"
+		ktap_not_ok "- $desc${NDIVCTL_TEST_TAG:-}"
 	fi
 done <"$LIST"
 ktap_finish
