@@ -127,9 +127,23 @@ static inline uint32_t slh_tsval(uint32_t c, uint32_t xr)
 	return 1 + ((c & 0x7fff) << 16 | (xr >> 4 & 0xffff));
 }
 
+/* Whether position x of a connection is one the segment may be at. */
+static int slh_position_ok(const struct slh_cstate *cn, uint32_t x)
+{
+	if (!cn->ts)
+		/* one response per connection: OPEN only at 4*m */
+		return (x & 3) != SLH_S_OPEN || x < 16;
+	if ((x & 3) == SLH_S_MID)
+		return x >> 4 <= cn->xr >> 4;
+	return x >> 4 == cn->xr >> 4;
+}
+
 /*
  * Try one interpretation of the segment: client bytes c before seq.
- * Fills cx->conn and returns 1 when a key gives a plausible position.
+ * Fills cx->conn and returns 1 when a key gives a valid position. Each
+ * key is judged whole, position and state: a connection on the previous
+ * key whose ack happens to fall below SLH_X_MAX under the current one
+ * (about 1 in 4096) is still recognised.
  */
 static int slh_validate(struct slh_ctx *cx, uint32_t c)
 {
@@ -145,7 +159,7 @@ static int slh_validate(struct slh_ctx *cx, uint32_t c)
 			break;
 		h = slh_hash(cx, k, cisn);
 		x = s->ack - h;
-		if (x >= SLH_X_MAX)
+		if (x >= SLH_X_MAX || !slh_position_ok(cn, x))
 			continue;
 		cn->h = h;
 		cn->x = x;
@@ -153,12 +167,7 @@ static int slh_validate(struct slh_ctx *cx, uint32_t c)
 		cn->m = x >> 2 & 3;
 		cn->s = x & 3;
 		cn->old_key = k;
-		if (!cn->ts)
-			/* one response per connection: OPEN only at 4*m */
-			return cn->s != SLH_S_OPEN || x < 16;
-		if (cn->s == SLH_S_MID)
-			return x >> 4 <= cn->xr >> 4;
-		return x >> 4 == cn->xr >> 4;
+		return 1;
 	}
 	return 0;
 }

@@ -45,6 +45,12 @@ unsigned int slhttpd_rotate = SLHTTPD_ROTATE_DEFAULT;
 /* The two cookie keys, replaced together: rx always sees a matching pair. */
 struct slhttpd_keys {
 	struct ndiv_siphash_key key[2];	/* [0] current, [1] previous */
+	/*
+	 * The previous key rx hands the engine: &key[0] until the first
+	 * rotation, so that the engine sees one key (it compares the
+	 * pointers) and spends no second hash on a key it already tried.
+	 */
+	const struct ndiv_siphash_key *prev;
 	struct rcu_head rcu;
 };
 
@@ -163,7 +169,7 @@ static int slhttpd_rx(struct ndiv_frame *f, void *priv)
 	};
 	struct slh_env env = {
 		.cfg = &rcu_dereference_bh(sb->cfg)->cfg,
-		.key = { &keys->key[0], &keys->key[1] },
+		.key = { &keys->key[0], keys->prev },
 		.now = ktime_get_real_seconds(),
 		.lookup = slhttpd_lookup,
 		.emit = &emitter,
@@ -194,7 +200,12 @@ static struct slhttpd_keys *slhttpd_keys_new(const struct slhttpd_keys *old)
 	get_random_bytes(bytes, sizeof(bytes));
 	ndiv_siphash_setkey(&k->key[0], bytes);
 	memzero_explicit(bytes, sizeof(bytes));
-	k->key[1] = old ? old->key[0] : k->key[0];
+	if (old) {
+		k->key[1] = old->key[0];
+		k->prev = &k->key[1];
+	} else {
+		k->prev = &k->key[0];
+	}
 	return k;
 }
 

@@ -782,6 +782,46 @@ static void key_rotation(void)
 	outs_reset();
 }
 
+/*
+ * A connection on the previous key whose ack, read with the current key,
+ * falls below SLH_X_MAX at a position that key refuses (about 1 in 2^14
+ * connections without timestamps): the previous key must still be tried,
+ * on the first sending and on every retransmission.
+ */
+static void old_key_behind_a_new_key_position(void)
+{
+	uint32_t x, isn, hold, hnew, found = 0;
+
+	env_init();
+	env.key[1] = &keys[0];
+	cli_init(&cl, 4, 0);
+	KTAP_EXPECT(handshake(&cl) == 0);
+	/* the position the client's first request acks */
+	x = cl.rcv_nxt - ndiv_cookie_hash(&keys[0], 4, ip4_c, ip4_s, 40000,
+					  80, cl.isn);
+	for (isn = 1; isn < 1u << 22 && !found; isn++) {
+		uint32_t xn;
+
+		hold = ndiv_cookie_hash(&keys[0], 4, ip4_c, ip4_s, 40000, 80,
+					isn);
+		hnew = ndiv_cookie_hash(&keys[1], 4, ip4_c, ip4_s, 40000, 80,
+					isn);
+		xn = hold + x - hnew;
+		if (xn < SLH_X_MAX && (xn & 3) == 0 && xn >= 16)
+			found = isn;
+	}
+	KTAP_EXPECT(found);
+	cli_init(&cl, 4, 0);
+	cl.isn = found;
+	KTAP_EXPECT(handshake(&cl) == 0);
+	/* rotate: the connection's key becomes the previous one */
+	env.key[0] = &keys[1];
+	request(&cl, "GET /?s=3 HTTP/1.1\r\nHost: h\r\n\r\n");
+	KTAP_EXPECT(rx_synth(&cl, 200, 3));
+	KTAP_EXPECT(cnt[SLH_CNT_OLD_KEY].v == 1 && !cnt[SLH_CNT_COOKIE_BAD].v);
+	outs_reset();
+}
+
 static void fin_after_close(void)
 {
 	env_init();
@@ -903,6 +943,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(multi_segment),
 	KTAP_CASE(boundaries_are_mid),
 	KTAP_CASE(key_rotation),
+	KTAP_CASE(old_key_behind_a_new_key_position),
 	KTAP_CASE(fin_after_close),
 	KTAP_CASE(fin_after_multi_segment),
 	KTAP_CASE(leftovers_after_close),
