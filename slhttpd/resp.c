@@ -109,10 +109,22 @@ static void slh_resp_init(struct slh_resp *r, uint16_t status)
 	r->reason_len = (uint8_t)strlen(r->reason);
 }
 
+/*
+ * RFC 9110 6.4.1: 1xx, 204 and 304 responses end with their header; a
+ * body there would be read as the start of the next response on a
+ * kept-alive connection. Such a response has no content and no
+ * Content-Length (forbidden for 1xx and 204, optional for 304) nor
+ * Content-Type.
+ */
+static int slh_status_has_content(uint16_t status)
+{
+	return status >= 200 && status != 204 && status != 304;
+}
+
 void slh_resp_synth(struct slh_resp *r, uint16_t status, uint32_t size)
 {
 	slh_resp_init(r, status);
-	r->body_len = size;
+	r->body_len = slh_status_has_content(r->status) ? size : 0;
 }
 
 /*
@@ -123,7 +135,7 @@ void slh_resp_object(struct slh_resp *r, const struct slh_object *obj)
 {
 	slh_resp_init(r, obj->status);
 	r->obj = obj;
-	r->body_len = obj->body_len;
+	r->body_len = slh_status_has_content(r->status) ? obj->body_len : 0;
 }
 
 /* Error bodies are "<code> <reason>\n". */
@@ -203,12 +215,14 @@ static void slh_resp_hdr(const struct slh_resp *r, struct slh_out *o)
 		slh_out_mem(o, date, SLH_DATE_LEN);
 		slh_out_lit(o, "\r\n");
 	}
-	type = slh_type(r, &type_len);
-	slh_out_lit(o, "Content-Type: ");
-	slh_out_mem(o, type, type_len);
-	slh_out_lit(o, "\r\nContent-Length: ");
-	slh_out_uint(o, r->body_len);
-	slh_out_lit(o, "\r\n");
+	if (slh_status_has_content(r->status)) {
+		type = slh_type(r, &type_len);
+		slh_out_lit(o, "Content-Type: ");
+		slh_out_mem(o, type, type_len);
+		slh_out_lit(o, "\r\nContent-Length: ");
+		slh_out_uint(o, r->body_len);
+		slh_out_lit(o, "\r\n");
+	}
 	if (r->obj && r->obj->location_len) {
 		slh_out_lit(o, "Location: ");
 		slh_out_mem(o, r->obj->location,

@@ -471,6 +471,39 @@ static void keepalive_with_timestamps(void)
 	outs_reset();
 }
 
+/*
+ * 204 and 304 end with their header (RFC 9110 6.4.1), whatever s= or
+ * the object says: on a kept-alive connection a body would be read as
+ * the start of the next response.
+ */
+static void no_content_statuses_have_no_body(void)
+{
+	static const char *const reqs[] = {
+		"GET /?r=204&s=16 HTTP/1.1\r\nHost: x\r\n\r\n",
+		"GET /?r=304&s=100 HTTP/1.1\r\nHost: x\r\n\r\n",
+		"HEAD /?r=204&s=16 HTTP/1.1\r\nHost: x\r\n\r\n",
+	};
+	static const int codes[] = { 204, 304, 204 };
+	unsigned int i;
+
+	env_init();
+	cli_init(&cl, 4, 1);
+	KTAP_EXPECT(handshake(&cl) == 0);
+	for (i = 0; i < ARRAY_SIZE(reqs); i++) {
+		cl.rx_len = 0;
+		KTAP_EXPECT(request(&cl, reqs[i]) == NDIV_TX);
+		KTAP_EXPECT(rx_is(&cl, codes[i], NULL, 0));
+		KTAP_EXPECT(!rx_has(&cl, "Content-Length:"));
+		KTAP_EXPECT(!cl.fin_rcvd);
+	}
+	/* the connection goes on with the next response intact */
+	cl.rx_len = 0;
+	KTAP_EXPECT(request(&cl, "GET /?s=5 HTTP/1.1\r\nHost: x\r\n\r\n") ==
+		    NDIV_TX);
+	KTAP_EXPECT(rx_synth(&cl, 200, 5));
+	outs_reset();
+}
+
 static void http10_and_close(void)
 {
 	env_init();
@@ -934,6 +967,7 @@ static void http_date(void)
 static const struct ktap_case cases[] = {
 	KTAP_CASE(synack_options),
 	KTAP_CASE(keepalive_with_timestamps),
+	KTAP_CASE(no_content_statuses_have_no_body),
 	KTAP_CASE(http10_and_close),
 	KTAP_CASE(no_timestamps_closes),
 	KTAP_CASE(objects_and_errors),

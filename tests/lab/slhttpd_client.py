@@ -165,6 +165,10 @@ def cmd_keepalive(args):
             ('GET', '/?s=0', 200, 0),
             ('HEAD', '/?s=60000', 200, 60000),
             ('GET', '/?s=700&r=201', 201, 700),
+            # no content, whatever s= says: a body here would be read as
+            # the start of the next response
+            ('GET', '/?r=204&s=16', 204, None),
+            ('GET', '/?r=304&s=100', 304, None),
             ('GET', '/?s=64&x=1', 200, 64)]
     keepalive_steps(chk, conn, keep, True)
     # A response of several segments, on the same connection, is the last
