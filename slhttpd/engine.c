@@ -204,14 +204,23 @@ static int slh_check(struct slh_ctx *cx)
 	       cn->s != SLH_S_OPEN;
 }
 
-/* Our MSS for the device MTU and the segment's family. */
+/*
+ * Our MSS for the device MTU and the segment's family: what one IP packet
+ * of the device's MTU carries, so that neither the client's segments nor
+ * ours exceed it, small MTUs included (536 is a default for a peer that
+ * sends no MSS option, not a floor for ours). SLH_MSS_MIN keeps room for
+ * the timestamp option and some data on a device whose MTU leaves less
+ * (IPv4 below 72 bytes; IPv6 needs 1280 anyway).
+ */
+#define SLH_MSS_MIN	32
+
 static uint32_t slh_our_mss(const struct slh_ctx *cx)
 {
 	uint32_t mtu = cx->env->cfg->mtu ? cx->env->cfg->mtu : 1500;
 	uint32_t hdrs = (cx->seg.family == 4 ? 20 : 40) + 20;
 
-	if (mtu < hdrs + 536)
-		return 536;
+	if (mtu < hdrs + SLH_MSS_MIN)
+		return SLH_MSS_MIN;
 	return mtu - hdrs;
 }
 

@@ -753,6 +753,31 @@ static void multi_segment_with_loss(int family, int ts, uint16_t mss,
 	outs_reset();
 }
 
+/* A device MTU below 576: the SYN-ACK and every segment fit it. */
+static void small_mtu(void)
+{
+	static const int families[] = { 4, 6 };
+	unsigned int i, mtu = 500;
+	int j;
+
+	for (i = 0; i < ARRAY_SIZE(families); i++) {
+		env_init();
+		cfg.mtu = (uint16_t)mtu;
+		cli_init(&cl, families[i], 1);
+		KTAP_EXPECT(handshake(&cl) == 0);
+		KTAP_EXPECT(outs[0].seg.opt.mss ==
+			    mtu - (families[i] == 4 ? 40 : 60));
+		outs_reset();
+		cl.tsval++;
+		send_seg(&cl, NDIV_TCP_ACK | NDIV_TCP_PSH, cl.snd_nxt,
+			 "GET /?s=5000 HTTP/1.1\r\nHost: h\r\n\r\n", 35);
+		KTAP_EXPECT(nr_out > 1);
+		for (j = 0; j < nr_out; j++)
+			KTAP_EXPECT(outs[j].len - 14 <= mtu);
+		outs_reset();
+	}
+}
+
 static void multi_segment(void)
 {
 	multi_segment_with_loss(4, 1, 1460, 5000, 0);
@@ -974,6 +999,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(pipelined_in_one_segment),
 	KTAP_CASE(stale_pipelined_segment_dropped),
 	KTAP_CASE(spoofed_and_broken),
+	KTAP_CASE(small_mtu),
 	KTAP_CASE(multi_segment),
 	KTAP_CASE(boundaries_are_mid),
 	KTAP_CASE(key_rotation),
