@@ -17,27 +17,56 @@ static uint32_t csum_fold64(uint64_t acc)
 	return (uint32_t)acc;
 }
 
+/* An unaligned native-order 64-bit load, split into its 32-bit halves. */
+static inline uint64_t csum_load64(const uint8_t *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, sizeof(w));
+	return (w & 0xffffffff) + (w >> 32);
+}
+
 /*
- * Summing big-endian 32-bit words instead of 16-bit ones halves the loads:
- * each word is two 16-bit words, and 2^16 is 1 modulo 0xffff. Carries are
- * deferred to the 64-bit accumulator; len < 2^32 bytes cannot fill it.
+ * The one's complement sum is independent of byte order (RFC 1071 2.B):
+ * summing the data as native-order words and swapping the folded 16-bit
+ * result gives the big-endian sum. So the loop loads 8 bytes at a time in
+ * native order, with no per-word byte swap, and adds their 32-bit halves
+ * into a 64-bit accumulator: 2^32 is 1 modulo 0xffff, and len < 2^32
+ * bytes cannot carry out of it. The tail is taken 4, 2 and 1 bytes at a
+ * time, each piece at an even offset; an odd last byte is the first byte
+ * of a zero-padded word, as RFC 1071 wants.
  */
 static uint64_t csum_words(const uint8_t *p, uint32_t len, uint64_t acc)
 {
-	for (; len >= 16; p += 16, len -= 16)
-		acc += (uint64_t)ndiv_get_be32(p) + ndiv_get_be32(p + 4) +
-		       ndiv_get_be32(p + 8) + ndiv_get_be32(p + 12);
-	for (; len >= 4; p += 4, len -= 4)
-		acc += ndiv_get_be32(p);
-	if (len >= 2) {
-		acc += ndiv_get_be16(p);
-		p += 2;
-		len -= 2;
+	uint64_t sum = 0;
+	uint32_t folded, w32;
+	uint16_t w16;
+
+	for (; len >= 32; p += 32, len -= 32)
+		sum += csum_load64(p) + csum_load64(p + 8) +
+		       csum_load64(p + 16) + csum_load64(p + 24);
+	for (; len >= 8; p += 8, len -= 8)
+		sum += csum_load64(p);
+	if (len & 4) {
+		memcpy(&w32, p, 4);
+		sum += w32;
+		p += 4;
 	}
-	/* RFC 1071: an odd last byte is the high byte of a zero-padded word */
-	if (len)
-		acc += (uint32_t)p[0] << 8;
-	return acc;
+	if (len & 2) {
+		memcpy(&w16, p, 2);
+		sum += w16;
+		p += 2;
+	}
+	if (len & 1) {
+		const uint8_t odd[2] = { p[0], 0 };
+
+		memcpy(&w16, odd, 2);
+		sum += w16;
+	}
+	folded = csum_fold64(sum);
+	folded = (folded & 0xffff) + (folded >> 16);
+	folded = (folded & 0xffff) + (folded >> 16);
+	return acc + ndiv_ntohs((uint16_t)folded);
 }
 
 uint32_t ndiv_csum_add(const void *buf, uint32_t len, uint32_t sum)
@@ -46,25 +75,38 @@ uint32_t ndiv_csum_add(const void *buf, uint32_t len, uint32_t sum)
 }
 NDIV_EXPORT(ndiv_csum_add);
 
+/* The two 16-bit halves of a big-endian 32-bit word, summed. */
+static inline uint32_t csum_be32(const void *p)
+{
+	uint32_t w = ndiv_get_be32(p);
+
+	return (w >> 16) + (w & 0xffff);
+}
+
+/*
+ * Pseudo-headers and IP headers are short and of known shape: summed
+ * inline, a word at a time, without the loop and fold of ndiv_csum_add().
+ * Each sum below stays far from 2^32.
+ */
 uint32_t ndiv_csum_pseudo4(const void *saddr, const void *daddr,
 			   uint8_t proto, uint16_t l4len)
 {
 	/* zero byte + protocol, then the TCP/UDP length */
-	uint32_t sum = (uint32_t)proto + l4len;
-
-	sum = ndiv_csum_add(saddr, 4, sum);
-	return ndiv_csum_add(daddr, 4, sum);
+	return (uint32_t)proto + l4len + csum_be32(saddr) + csum_be32(daddr);
 }
 NDIV_EXPORT(ndiv_csum_pseudo4);
 
 uint32_t ndiv_csum_pseudo6(const void *saddr, const void *daddr,
 			   uint8_t proto, uint32_t l4len)
 {
+	const uint8_t *s = saddr, *d = daddr;
 	/* 32-bit length, three zero bytes + next header */
 	uint32_t sum = (l4len >> 16) + (l4len & 0xffff) + proto;
+	unsigned int i;
 
-	sum = ndiv_csum_add(saddr, 16, sum);
-	return ndiv_csum_add(daddr, 16, sum);
+	for (i = 0; i < 16; i += 4)
+		sum += csum_be32(s + i) + csum_be32(d + i);
+	return sum;
 }
 NDIV_EXPORT(ndiv_csum_pseudo6);
 
@@ -72,9 +114,13 @@ uint16_t ndiv_csum_ip4_hdr(const void *iph, uint32_t hlen)
 {
 	const uint8_t *p = iph;
 	/* skip the checksum field at offset 10 instead of zeroing it */
-	uint32_t sum = ndiv_csum_add(p, 10, 0);
+	uint32_t sum = csum_be32(p) + csum_be32(p + 4) + ndiv_get_be16(p + 8);
+	uint32_t off;
 
-	return ndiv_csum_fold(ndiv_csum_add(p + 12, hlen - 12, sum));
+	/* hlen is 20 to 60 and a multiple of 4 (the IHL field) */
+	for (off = 12; off + 4 <= hlen; off += 4)
+		sum += csum_be32(p + off);
+	return ndiv_csum_fold(sum);
 }
 NDIV_EXPORT(ndiv_csum_ip4_hdr);
 
