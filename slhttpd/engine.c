@@ -407,6 +407,23 @@ static int slh_send_range(struct slh_ctx *cx, const struct slh_batch *b,
 	return NDIV_DROP;
 }
 
+/*
+ * The Date header's text for env->now, from the caller's per-CPU cache:
+ * formatted at most once a second. NULL without a cache or a Date header.
+ */
+static const char *slh_date_text(const struct slh_env *env)
+{
+	struct slh_date_cache *dc = env->date;
+
+	if (!dc || !env->cfg->date)
+		return NULL;
+	if (dc->secs != env->now) {
+		slh_http_date(env->now, dc->text);
+		dc->secs = env->now;
+	}
+	return dc->text;
+}
+
 /* Fill r for one parsed request (or a parse error status). */
 static void slh_answer(const struct slh_ctx *cx, int ret,
 		       const struct slh_request *req, struct slh_resp *r)
@@ -444,6 +461,7 @@ static void slh_answer(const struct slh_ctx *cx, int ret,
 	r->head = req->h.method == NDIV_HTTP1_HEAD;
 	r->date = env->cfg->date;
 	r->now = env->now;
+	r->date_text = slh_date_text(env);
 	slh_resp_measure(r);
 }
 

@@ -16,6 +16,7 @@
 #include <ndiv/frame.h>
 #include <ndiv/siphash.h>
 #include <uapi/linux/ndiv_slhttpd.h>
+#include "resp.h"
 
 #define SLH_MAX_PORTS		SLHTTPD_MAX_PORTS
 #define SLH_MAX_ADDRS		SLHTTPD_MAX_ADDRS
@@ -114,11 +115,22 @@ typedef const struct slh_object *(*slh_lookup_fn)(void *ctx,
 						  const uint8_t *path,
 						  uint16_t path_len);
 
+/*
+ * The Date header's text for one second, formatted once and reused by
+ * every response in that second. The caller owns it, one per CPU (or
+ * thread): the engine rewrites it when the second changes.
+ */
+struct slh_date_cache {
+	int64_t secs;			/* -1: empty */
+	char text[SLH_DATE_LEN];
+};
+
 struct slh_env {
 	const struct slh_config *cfg;
 	/* key[0] current, key[1] previous (may equal key[0]) */
 	const struct ndiv_siphash_key *key[2];
 	int64_t now;			/* wall clock, seconds since the epoch */
+	struct slh_date_cache *date;	/* NULL: formatted per response */
 	slh_lookup_fn lookup;		/* may be NULL: no static objects */
 	void *lookup_ctx;
 	const struct slh_emitter *emit;	/* NULL: no multi-segment responses */

@@ -55,6 +55,8 @@ struct slhttpd_keys {
 };
 
 static struct slhttpd_keys __rcu *slhttpd_keys;
+/* The Date header's text, per CPU: rx runs in softirq, one per CPU. */
+static DEFINE_PER_CPU(struct slh_date_cache, slhttpd_date) = { .secs = -1 };
 static struct slhttpd_objs __rcu *slhttpd_objs;
 /* SLH_CNT_NR counters per CPU, written only by rx on that CPU */
 static struct ndiv_app_stats slhttpd_stats;
@@ -171,6 +173,7 @@ static int slhttpd_rx(struct ndiv_frame *f, void *priv)
 		.cfg = &rcu_dereference_bh(sb->cfg)->cfg,
 		.key = { &keys->key[0], keys->prev },
 		.now = ktime_get_real_seconds(),
+		.date = this_cpu_ptr(&slhttpd_date),
 		.lookup = slhttpd_lookup,
 		.emit = &emitter,
 	};

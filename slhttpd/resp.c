@@ -168,16 +168,41 @@ static inline void slh_out_mem(struct slh_out *o, const void *p, uint32_t n)
 
 #define slh_out_lit(o, s)	slh_out_mem(o, s, sizeof(s) - 1)
 
+/* Decimal digits of v. */
+static uint32_t slh_digits(uint32_t v)
+{
+	uint32_t n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * v in decimal, written from its last digit back into place; a counting
+ * writer only adds the length.
+ */
 static void slh_out_uint(struct slh_out *o, uint32_t v)
 {
-	char tmp[10];
-	int n = 0;
+	uint32_t n = slh_digits(v), i;
 
-	do {
-		tmp[sizeof(tmp) - 1 - n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	slh_out_mem(o, tmp + sizeof(tmp) - n, (uint32_t)n);
+	if (o->buf)
+		for (i = n; i > 0; i--, v /= 10)
+			o->buf[o->len + i - 1] = (uint8_t)('0' + v % 10);
+	o->len += n;
+}
+
+/* A status: three digits, 100-599 (slh_resp_init()). */
+static void slh_out_status(struct slh_out *o, uint16_t status)
+{
+	if (o->buf) {
+		o->buf[o->len] = (uint8_t)('0' + status / 100);
+		o->buf[o->len + 1] = (uint8_t)('0' + status / 10 % 10);
+		o->buf[o->len + 2] = (uint8_t)('0' + status % 10);
+	}
+	o->len += 3;
 }
 
 static const char *slh_type(const struct slh_resp *r, uint32_t *len)
@@ -204,15 +229,19 @@ static void slh_resp_hdr(const struct slh_resp *r, struct slh_out *o)
 	uint32_t type_len;
 
 	slh_out_lit(o, "HTTP/1.1 ");
-	slh_out_uint(o, r->status);
+	slh_out_status(o, r->status);
 	slh_out_lit(o, " ");
 	slh_out_mem(o, r->reason, r->reason_len);
 	slh_out_lit(o, "\r\nServer: slhttpd\r\n");
 	if (r->date) {
-		if (o->buf)
+		const char *text = r->date_text;
+
+		if (o->buf && !text) {
 			slh_http_date(r->now, date);
+			text = date;
+		}
 		slh_out_lit(o, "Date: ");
-		slh_out_mem(o, date, SLH_DATE_LEN);
+		slh_out_mem(o, text, SLH_DATE_LEN);
 		slh_out_lit(o, "\r\n");
 	}
 	if (slh_status_has_content(r->status)) {

@@ -39,6 +39,7 @@ struct slh_resp {
 	uint8_t reason_len;
 	const char *reason;		/* slh_reason(status) */
 	int64_t now;			/* its value, seconds since the epoch */
+	const char *date_text;		/* now formatted, or NULL */
 };
 
 /* Set up r for a synthetic body of size bytes with status. */

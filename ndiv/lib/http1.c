@@ -87,6 +87,45 @@ static int h1_is_value(uint8_t ch)
 	return h1_value[ch];
 }
 
+/*
+ * Eight bytes at a time (SWAR): the long scans of a request (the target,
+ * field values) step over runs of ordinary bytes a word at a time and
+ * fall back to the byte loop at the first word that may hold a byte they
+ * must look at. The tests say only whether such a byte may be there: a
+ * false alarm costs the byte loop, never a wrong answer. Byte order does
+ * not matter to them.
+ */
+#define H1_ONES		0x0101010101010101ULL
+#define H1_HIGH		0x8080808080808080ULL
+
+static inline uint64_t h1_load8(const uint8_t *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
+/* A byte below n (n <= 128) in w. */
+static inline uint64_t h1_has_less(uint64_t w, uint8_t n)
+{
+	return (w - H1_ONES * n) & ~w & H1_HIGH;
+}
+
+/* A byte above n (n < 128) in w. */
+static inline uint64_t h1_has_more(uint64_t w, uint8_t n)
+{
+	return ((w + H1_ONES * (127 - n)) | w) & H1_HIGH;
+}
+
+/* A byte equal to b in w. */
+static inline uint64_t h1_has_byte(uint64_t w, uint8_t b)
+{
+	uint64_t x = w ^ (H1_ONES * b);
+
+	return (x - H1_ONES) & ~x & H1_HIGH;
+}
+
 static uint8_t h1_lower(uint8_t ch)
 {
 	return ch >= 'A' && ch <= 'Z' ? ch | 0x20 : ch;
@@ -104,15 +143,19 @@ static int h1_has_prefix(const uint8_t *s, uint32_t n, const char *lit)
 }
 
 /* s[0..n) is lowercase lit, ignoring the case of s. */
-static int h1_name_is(const uint8_t *s, uint32_t n, const char *lit)
+static int h1_name_eq(const uint8_t *s, const char *lit, uint32_t n)
 {
 	uint32_t i;
 
 	for (i = 0; i < n; i++)
-		if (!lit[i] || h1_lower(s[i]) != (uint8_t)lit[i])
+		if (h1_lower(s[i]) != (uint8_t)lit[i])
 			return 0;
-	return !lit[n];
+	return 1;
 }
+
+/* The lengths first: most field names are none of those looked for. */
+#define h1_name_is(s, n, lit) \
+	((n) == sizeof(lit) - 1 && h1_name_eq(s, lit, sizeof(lit) - 1))
 
 /* Consume CRLF; a bare CR or LF, or anything else, is malformed. */
 static int h1_expect_crlf(struct h1_cursor *c)
@@ -166,6 +209,16 @@ static int h1_scan_target(struct h1_cursor *c, const uint8_t **target,
 {
 	const uint8_t *start = c->pos;
 
+	/* whole words of visible ASCII but '#'; the byte loop ends it */
+	while (c->end - c->pos >= 8 &&
+	       c->pos - start + 8 <= NDIV_HTTP1_MAX_TARGET) {
+		uint64_t w = h1_load8(c->pos);
+
+		if (h1_has_less(w, 0x21) | h1_has_more(w, 0x7e) |
+		    h1_has_byte(w, '#'))
+			break;
+		c->pos += 8;
+	}
 	while (c->pos < c->end && *c->pos != ' ') {
 		if (*c->pos <= 0x20 || *c->pos >= 0x7f || *c->pos == '#')
 			return 400;
@@ -188,9 +241,13 @@ static int h1_parse_version(struct h1_cursor *c, struct ndiv_http1_req *req)
 {
 	static const char shape[] = "HTTP/9.9";
 	uint8_t major, minor, ch;
-	uint32_t i;
+	uint32_t i = sizeof(shape) - 1;
 	int ret;
 
+	/* the usual two, in one comparison each */
+	if (c->end - c->pos >= 8 && (!memcmp(c->pos, "HTTP/1.1", 8) ||
+				     !memcmp(c->pos, "HTTP/1.0", 8)))
+		goto digits;
 	for (i = 0; shape[i]; i++) {
 		if (c->pos + i == c->end)
 			return c->cut;
@@ -198,6 +255,7 @@ static int h1_parse_version(struct h1_cursor *c, struct ndiv_http1_req *req)
 		if (shape[i] == '9' ? !h1_is(ch, C_DIGIT) : ch != shape[i])
 			return 400;
 	}
+digits:
 	major = c->pos[5] - '0';
 	minor = c->pos[7] - '0';
 	c->pos += i;
@@ -422,6 +480,14 @@ static int h1_parse_field(struct h1_cursor *c, struct h1_fields *f,
 	while (c->pos < c->end && h1_is_ows(*c->pos))
 		c->pos++;
 	val = c->pos;
+	/* whole words with no control byte and no DEL; HTAB ends one too */
+	while (c->end - c->pos >= 8) {
+		uint64_t w = h1_load8(c->pos);
+
+		if (h1_has_less(w, 0x20) | h1_has_byte(w, 0x7f))
+			break;
+		c->pos += 8;
+	}
 	while (c->pos < c->end && h1_is_value(*c->pos))
 		c->pos++;
 	val_end = c->pos;

@@ -208,6 +208,8 @@ static void die(const char *msg)
 	exit(1);
 }
 
+static struct slh_date_cache date_cache = { .secs = -1 };
+
 static void setup(void)
 {
 	uint8_t kb[16];
@@ -225,6 +227,8 @@ static void setup(void)
 	env.key[0] = &key;
 	env.key[1] = &key;
 	env.now = BENCH_NOW;
+	/* as the module does: the Date text formatted once a second */
+	env.date = &date_cache;
 	env.cnt = counters;
 }
 

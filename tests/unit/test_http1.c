@@ -157,6 +157,54 @@ static void errors_and_limits(void)
 }
 
 /* Every proper prefix of a valid head is incomplete, never an error. */
+/*
+ * The target and value scans step over 8 bytes at a time: put one byte of
+ * each kind at every position of a long target or value, so that it sits
+ * at every place of a word and in the byte-wise tail, and compare with
+ * what RFC 9112 and RFC 9110 say of that byte.
+ */
+static int parse_with(const char *pre, uint32_t at, uint8_t ch,
+		      const char *post)
+{
+	uint8_t buf[256];
+	uint32_t n = (uint32_t)strlen(pre), i;
+
+	for (i = 0; i < 40; i++)
+		buf[n + i] = i == at ? ch : 'a' + i % 26;
+	memcpy(buf, pre, n);
+	memcpy(buf + n + 40, post, strlen(post));
+	return ndiv_http1_parse(buf, n + 40 + (uint32_t)strlen(post), &req,
+				NULL, 0);
+}
+
+static void scans_judge_every_position(void)
+{
+	static const struct {
+		uint8_t ch;
+		int target, value;	/* result in a target, in a value */
+	} bytes[] = {
+		{ 0x00, 400, 400 }, { 0x09, 400, NDIV_HTTP1_OK },
+		{ 0x1f, 400, 400 }, { '#', 400, NDIV_HTTP1_OK },
+		{ 0x7e, NDIV_HTTP1_OK, NDIV_HTTP1_OK }, { 0x7f, 400, 400 },
+		{ 0x80, 400, NDIV_HTTP1_OK }, { 0xff, 400, NDIV_HTTP1_OK },
+	};
+	uint32_t at, i;
+
+	for (i = 0; i < ARRAY_SIZE(bytes); i++) {
+		for (at = 0; at < 40; at++) {
+			KTAP_EXPECT(parse_with("GET /", at, bytes[i].ch,
+					       " HTTP/1.1\r\nHost: h\r\n\r\n") ==
+				    bytes[i].target);
+			/* a tab at either end of a value is whitespace */
+			if (bytes[i].ch == 0x09 && (at == 0 || at == 39))
+				continue;
+			KTAP_EXPECT(parse_with("GET / HTTP/1.1\r\nHost: h\r\nX: ",
+					       at, bytes[i].ch, "\r\n\r\n") ==
+				    bytes[i].value);
+		}
+	}
+}
+
 static void prefixes_are_incomplete(void)
 {
 	const char *s = "POST http://h/p?q HTTP/1.1\r\nHost: h\r\n"
@@ -185,6 +233,7 @@ int main(void)
 		KTAP_CASE(absolute_form_target),
 		KTAP_CASE(errors_and_limits),
 		KTAP_CASE(prefixes_are_incomplete),
+		KTAP_CASE(scans_judge_every_position),
 	};
 	int ret;
 
