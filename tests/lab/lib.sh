@@ -121,11 +121,18 @@ swap_under_traffic() {
 	overlapped=$?
 	kill "$sender" 2>/dev/null
 	wait "$sender" 2>/dev/null
-	h1=$(host_tx)
-	# frames may still be on their way to the guest: poll, bounded
+	# Frames may still be on their way to the guest, and the host may
+	# still send some: an ICMP error for a reflected frame that reaches
+	# it after the sender's socket closed. Poll both sides until they
+	# agree twice in a row, bounded.
+	last=
 	for _ in $(seq 50); do
+		h1=$(host_tx)
 		eval "$(snapshot)"
-		[ "$((rx - rx0))" -ge "$((h1 - h0))" ] && break
+		now="$rx $h1"
+		[ "$((rx - rx0))" = "$((h1 - h0))" ] && [ "$now" = "$last" ] &&
+			break
+		last=$now
 		sleep 0.1
 	done
 	car1=$(G cat "/sys/class/net/$DEV/carrier_changes")
