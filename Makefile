@@ -9,6 +9,7 @@
 #   make kernel     in-tree build: ndiv and the hooked drivers in build/kernel
 #   make cross      cross-build the core and the ARM drivers (mvneta)
 #   make insns      the lab's guest instruction counter (a QEMU TCG plugin)
+#   make fuzz       every fuzzer for NDIV_FUZZ_SECONDS (build/fuzz/summary.json)
 #
 # Debian packages the build needs are installed by tools/build/deps.sh.
 
@@ -21,7 +22,7 @@ DESTDIR ?=
 PREFIX ?= /usr/local
 
 .PHONY: all deps modules drivers tools check check-unit demo install \
-	clean checkpatch bench bench-http bench-xdp help kver-check kernel \
+	clean checkpatch bench bench-http bench-xdp help kver-check kernel fuzz \
 	insns
 
 all: modules drivers tools
@@ -33,7 +34,10 @@ help:
 # installs what is missing and prints it.
 $(BUILD)/kver: tools/build/deps.sh
 	@mkdir -p $(BUILD)
-	@tools/build/deps.sh --print-kver | tail -n 1 > $@.tmp && mv $@.tmp $@
+	@tools/build/deps.sh --print-kver > $@.out && tail -n 1 $@.out > $@.tmp
+	@test -s $@.tmp || { echo "ndiv: no kernel version from deps.sh" >&2; \
+		rm -f $@.tmp; exit 1; }
+	@mv $@.tmp $@ && rm -f $@.out
 
 deps: $(BUILD)/kver
 	@tools/build/deps.sh
@@ -79,6 +83,10 @@ check: all
 
 check-unit:
 	@tests/run.sh unit
+
+# Long fuzzing runs, not in make check (Documentation/testing.rst).
+fuzz:
+	@tools/fuzz/run.sh
 
 demo: all
 	@tools/demo.sh
