@@ -99,9 +99,47 @@ void e1000e_ndiv_flush(struct e1000_adapter *adapter)
 	__netif_tx_unlock(txq);
 }
 
+/*
+ * With MSI-X, e1000e reclaims sent TX descriptors only in its TX
+ * interrupt, which is throttled: under a flood an app's replies filled
+ * the ring between two of them and were lost (tx_err). While an app is
+ * bound natively the TX interrupt schedules NAPI instead, and
+ * e1000e_poll() reclaims before each RX pass, as e1000e does without
+ * MSI-X and as e1000 always does. The switch is made with NAPI disabled
+ * and the TX vector synchronised, so that the reclaim never runs in both
+ * places at once; after NAPI is back both causes are unmasked (a poll
+ * cut short by napi_disable() leaves them masked) and a TX interrupt is
+ * raised for whatever completed meanwhile. Context: process, RTNL held.
+ */
+static int e1000e_ndiv_prepare(struct net_device *dev, bool on)
+{
+	struct e1000_adapter *adapter = netdev_priv(dev);
+	struct e1000_hw *hw = &adapter->hw;
+	bool live = netif_running(dev) &&
+		    !test_bit(__E1000_DOWN, &adapter->state);
+
+	if (!live) {
+		WRITE_ONCE(adapter->ndiv_tx_napi, on);
+		return 0;
+	}
+	napi_disable(&adapter->napi);
+	WRITE_ONCE(adapter->ndiv_tx_napi, on);
+	/* vector 1 is the TX one: e1000_request_msix() */
+	if (adapter->msix_entries)
+		synchronize_irq(adapter->msix_entries[1].vector);
+	napi_enable(&adapter->napi);
+	if (adapter->msix_entries) {
+		ew32(IMS, adapter->rx_ring->ims_val |
+		     adapter->tx_ring->ims_val);
+		ew32(ICS, adapter->tx_ring->ims_val);
+	}
+	return 0;
+}
+
 static const struct ndiv_port_info e1000e_ndiv_info = {
 	.driver = "e1000e",
 	.caps = NDIV_CAP_TX,
+	.prepare = e1000e_ndiv_prepare,
 };
 
 /*
