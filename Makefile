@@ -22,7 +22,7 @@ DESTDIR ?=
 PREFIX ?= /usr/local
 
 .PHONY: all deps modules drivers tools check check-unit demo install \
-	clean checkpatch bench bench-http bench-xdp help kver-check kernel fuzz \
+	clean checkpatch bench bench-http bench-xdp help kver-check kernel fuzz man \
 	insns
 
 all: modules drivers tools
@@ -74,9 +74,17 @@ cross:
 	@for a in $$(sed 's/#.*//' drivers/*/arch | tr -s ' \t' '\n' | \
 		sort -u); do tools/build/build-cross.sh $$a || exit 1; done
 
-tools: kver-check $(BUILD)/kver
+tools: kver-check $(BUILD)/kver man
 	@mkdir -p $(BUILD)/bin
 	@$(MAKE) -s -C tools/ndivctl O=$(BUILD)/bin
+
+# Man pages from their reStructuredText, with the tree's version.
+MANPAGES := $(BUILD)/man/ndivctl.8
+man: $(MANPAGES)
+$(BUILD)/man/%.8: Documentation/%.rst VERSION
+	@mkdir -p $(BUILD)/man
+	@sed '/^:Manual section:/a :Version: $(shell cat VERSION)' $< | \
+		rst2man --halt=warning - $@.tmp && mv $@.tmp $@
 
 check: all
 	@tests/run.sh
@@ -99,11 +107,14 @@ install: all
 	install -m 644 $(BUILD)/modules/*.ko \
 		$(DESTDIR)/lib/modules/$(KVER)/updates/ndiv/
 	install -D -m 755 $(BUILD)/bin/ndivctl $(DESTDIR)$(PREFIX)/sbin/ndivctl
+	install -D -m 644 $(BUILD)/man/ndivctl.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/ndivctl.8
 	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
 
 clean:
 	-@[ -z "$(KVER)" ] || $(MAKE) -s -C $(KDIR) M=$(TOP) clean
-	rm -rf $(BUILD)/modules $(BUILD)/drivers $(BUILD)/bin $(BUILD)/unit
+	rm -rf $(BUILD)/modules $(BUILD)/drivers $(BUILD)/bin $(BUILD)/unit \
+		$(BUILD)/man
 
 Module.symvers: | modules
 

@@ -31,6 +31,8 @@ suite_unit() {
 		"$t"
 	done
 	"$top/tests/unit/ndivctl/test_ndivctl.sh" "$top/build/bin/ndivctl"
+	"$top/tests/unit/ndivctl/test_man.sh" "$top/build/man/ndivctl.8" \
+		"$top/build/bin/ndivctl"
 	# the same tests against ndivctl built with ASan and UBSan
 	san="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all"
 	if make -s -C "$top/tools/ndivctl" O="$out/unit/ndivctl-san" \

@@ -25,7 +25,7 @@ BASE_PKGS="build-essential bc kmod cpio xz-utils zstd flex bison libelf-dev
 	curl wrk nftables netcat-openbsd tcpdump python3-scapy socat
 	clang libclang-rt-14-dev util-linux procps
 	apache2-utils nghttp2-client chromium nginx-light netsniff-ng
-	python3-matplotlib valgrind xdp-tools
+	python3-matplotlib valgrind xdp-tools python3-docutils groff-base man-db
 	gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf"
 
 missing=""
