@@ -62,24 +62,26 @@ no_active_flows() {
 	[ "$(active_flows)" = 0 ]
 }
 
-cfg_write() {
-	_r=$(gwrite "$CFG/$1" "$2")
-	expect_eq "write $2 to $1" "$_r" OK
-}
-
 case_configure() {
 	[ -n "$BE1" ] || { ktap_diag "no backend: run with --backends"; return 1; }
 	G sh -c "mountpoint -q /sys/kernel/config ||
 		mount -t configfs configfs /sys/kernel/config" || return 1
 	G test -d "$CFG" || { ktap_diag "no $CFG"; return 1; }
-	G mkdir -p "$CFG/backends/be1" &&
-	cfg_write backends/be1/addr "$BE1" &&
-	cfg_write backends/be1/port 80 &&
-	cfg_write port 80 &&
-	cfg_write vip "$GIP" || return 1
-	expect_eq vip "$(G cat "$CFG/vip")" "$GIP" &&
+	G ndivctl proxy backend add be1 addr "$BE1" port 80 &&
+	G ndivctl proxy set vip "$GIP" port 80 || return 1
+	out=$(G ndivctl -j proxy show) || return 1
+	echo "$out" | "$PY" -c "
+import json, sys
+d = json.load(sys.stdin)
+assert d['vip'] == '$GIP' and d['port'] == 80, d" ||
+		{ ktap_diag "ndivctl proxy show -j: $out"; return 1; }
+	expect_eq "backend" "$(G ndivctl proxy backend list)" \
+		"be1  addr $BE1  port 80" &&
+	# what ndivctl would refuse, written to configfs directly
 	expect_eq "bad vip" "$(gwrite "$CFG/vip" 1.2.3)" EINVAL &&
-	expect_eq "bad port" "$(gwrite "$CFG/port" 0)" EINVAL
+	expect_eq "bad port" "$(gwrite "$CFG/port" 0)" EINVAL &&
+	expect_eq "bad backend port" \
+		"$(gwrite "$CFG/backends/be1/port" 65536)" EINVAL
 }
 
 # The local port range is reserved from the guest's stack while bound.
