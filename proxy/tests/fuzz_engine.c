@@ -12,7 +12,7 @@
  *          itself: a client segment's ack becomes our cookie for its seq,
  *          the IPv4 and TCP checksums are recomputed;
  *   bit 1: no emitter;
- *   bit 2: frames get only 64 bytes of tailroom (the held request then
+ *   bit 2: frames get no tailroom (the held request then
  *          goes through the emitter);
  *   bit 3: the neighbour lookup fails.
  *
@@ -125,7 +125,7 @@ static void make_valid(struct ndiv_frame *f)
 static void one_frame(const struct prx_env *env, struct prx_table *t,
 		      const uint8_t *data, uint32_t len, uint8_t ctl)
 {
-	uint32_t tail = ctl & 4 ? 64 : ROOM - HEADROOM - len;
+	uint32_t tail = ctl & 4 ? 0 : ROOM - HEADROOM - len;
 	uint8_t *buf = malloc(HEADROOM + len + tail), *copy;
 	struct ndiv_frame f = { 0 };
 	int v;
