@@ -53,7 +53,7 @@ kver-check:
 modules: kver-check $(KVER_FILE)
 	@$(MAKE) -s -C /lib/modules/$(KVER)/build M=$(TOP) modules
 	@mkdir -p $(BUILD)/modules
-	@cp ndiv/ndiv.ko ndiv/bench/ndiv_bench.ko slhttpd/slhttpd.ko \
+	@cp ndiv/ndiv.ko ndiv/bench/ndiv_bench.ko slhttpd/slhttpd.ko proxy/proxy.ko \
 		$(BUILD)/modules/
 
 drivers: $(patsubst %,$(BUILD)/drivers/%.stamp,$(DRIVERS))

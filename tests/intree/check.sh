@@ -326,7 +326,7 @@ host_kbuilds=$(for k in "$top"/drivers/*/Kbuild; do
 	[ -f "$(dirname "$k")/arch" ] || echo "$k"
 done)
 expected=$(for k in "$top/ndiv/Kbuild" "$top/ndiv/bench/Kbuild" \
-	"$top/slhttpd/Kbuild" $host_kbuilds; do
+	"$top/slhttpd/Kbuild" "$top/proxy/Kbuild" $host_kbuilds; do
 	sed -n 's/^obj-[m$][(A-Z0-9_)]*[[:space:]]*[:+]*=[[:space:]]*//p' "$k" |
 		tr -s ' \t' '\n' | sed -n 's/\.o$//p'
 done | sort -u | tr '\n' ' ')

@@ -67,3 +67,6 @@ lab_run "slhttpd e1000e" --nic e1000e --app slhttpd -- \
 	"$top/tests/lab/slhttpd.sh" e1000e
 lab_run "slhttpd virtio 2 queues" --nic virtio --queues 2 --app slhttpd -- \
 	"$top/tests/lab/slhttpd.sh" virtio_net
+# the proxy: real curl through the VIP to real nginx backends
+lab_run "proxy e1000e" --nic e1000e --backends 2 --app proxy -- \
+	"$top/tests/lab/proxy.sh" e1000e

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Unit test of ndivctl against a fake sysfs tree (NDIV_SYSFS_ROOT) and a
-# fake configfs tree for slhttpd (NDIV_CONFIGFS_ROOT).
+# fake configfs tree for slhttpd and the proxy (NDIV_CONFIGFS_ROOT).
 #
 #   tests/unit/ndivctl/test_ndivctl.sh <path-to-ndivctl>
 #
@@ -36,6 +36,8 @@ ROOT=$TMP/sys
 CFG=$TMP/config
 SLH=$CFG/slhttpd
 SLH_STATS=$ROOT/kernel/ndiv/slhttpd/stats
+PRX=$CFG/ndiv-proxy
+PRX_STATS=$ROOT/kernel/ndiv/proxy/stats
 NET=$ROOT/class/net
 OUT=$TMP/out
 ERR=$TMP/err
@@ -98,6 +100,7 @@ make_tree() {
 	mkdir -p "$NET/eth2/queues/rx-1" "$NET/eth2/queues/tx-1"
 	echo "tx multibuf" >"$NET/eth2/ndiv/caps"
 	make_slhttpd
+	make_proxy
 }
 
 # slhttpd's counters in the kernel's order, shuffled on disk by ls order
@@ -135,6 +138,23 @@ make_slhttpd() {
 	echo 1 >"$SLH/date"
 	slh_object index /index.html "text/html; charset=utf-8" 200 "" 1234 1
 	slh_object old /old.html text/plain 301 http://x.test/new 0 0
+}
+
+# proxy loaded: its configuration with the defaults, two backends
+make_proxy() {
+	rm -rf "$PRX"
+	mkdir -p "$PRX_STATS" "$PRX/backends/be1" "$PRX/backends/be2"
+	echo 3 >"$PRX_STATS/flow_new"
+	echo 3 >"$PRX_STATS/flow_freed"
+	echo none >"$PRX/vip"
+	echo 80 >"$PRX/port"
+	echo 60 >"$PRX/timeout"
+	echo 1024 >"$PRX/max_flows"
+	echo 50000 >"$PRX/sport_min"
+	echo 198.18.0.11 >"$PRX/backends/be1/addr"
+	echo 80 >"$PRX/backends/be1/port"
+	echo none >"$PRX/backends/be2/addr"
+	echo 0 >"$PRX/backends/be2/port"
 }
 
 # ---- helpers: a failing check ends its case (each runs in a subshell) --
@@ -667,7 +687,7 @@ t_slh_help() {
 	done
 	ndivctl help
 	expect_out_has "ndivctl slhttpd set [ ports PORT[,PORT...] ]"
-	expect_out_has "OBJECT := { app | link | features | stats | slhttpd }"
+	expect_out_has "OBJECT := { app | link | features | stats | slhttpd | proxy }"
 }
 
 t_slh_not_loaded() {
@@ -912,6 +932,134 @@ t_slh_stats_bad_counter() {
 		slhttpd stats
 }
 
+# ---- proxy ----------------------------------------------------------------
+
+PRX_NOT_LOADED="Error: proxy is not loaded; load it with 'modprobe proxy'"
+
+t_prx_help() {
+	for args in "proxy help" "proxy backend help" "proxy set help" \
+		    "proxy backend add help" "proxy stats help"; do
+		# shellcheck disable=SC2086 # split into arguments
+		ndivctl $args
+		expect_rc 0
+		expect_out_has "ndivctl proxy backend add NAME addr ADDR port PORT"
+	done
+	ndivctl help
+	expect_out_has "ndivctl proxy set [ vip { ADDR | none } ]"
+}
+
+t_prx_not_loaded() {
+	rm -rf "$ROOT/kernel/ndiv/proxy"
+	expect_error 2 "$PRX_NOT_LOADED" proxy show
+	expect_error 2 "$PRX_NOT_LOADED" proxy stats
+	expect_error 2 "$PRX_NOT_LOADED" proxy set port 81
+	expect_error 2 "$PRX_NOT_LOADED" proxy backend list
+	expect_error 2 "$PRX_NOT_LOADED" proxy backend del be1
+	expect_file "$PRX/port" 80
+}
+
+t_prx_show() {
+	ndivctl proxy show
+	expect_rc 0
+	expect_out "vip none
+port 80
+timeout 60
+max-flows 1024
+sport-min 50000"
+	ndivctl -j proxy show
+	expect_rc 0
+	json_check 'd == {"vip": None, "port": 80, "timeout": 60, "max_flows": 1024, "sport_min": 50000}'
+	echo 198.18.0.2 >"$PRX/vip"
+	ndivctl -j proxy
+	expect_rc 0
+	json_check 'd["vip"] == "198.18.0.2"'
+	echo garbage >"$PRX/timeout"
+	expect_error 3 "Error: proxy: cannot read timeout: Invalid argument" \
+		proxy show
+}
+
+t_prx_set() {
+	ndivctl proxy set vip 198.18.0.2 port 8080 timeout 5 max-flows 64 \
+		sport-min 60000
+	expect_rc 0
+	expect_out ""
+	expect_err ""
+	expect_file "$PRX/vip" 198.18.0.2
+	expect_file "$PRX/port" 8080
+	expect_file "$PRX/timeout" 5
+	expect_file "$PRX/max_flows" 64
+	expect_file "$PRX/sport_min" 60000
+	ndivctl proxy set vip none
+	expect_rc 0
+	expect_file "$PRX/vip" none
+}
+
+t_prx_set_errors() {
+	see="; see 'ndivctl proxy help'"
+	expect_error 1 "Error: 'set' needs at least one of 'vip', 'port', 'timeout', 'max-flows' and 'sport-min'$see" \
+		proxy set
+	for v in 1.2.3 0.0.0.0 2001:2::2 x; do
+		expect_error 1 "Error: vip must be an IPv4 address or 'none', not '$v'$see" \
+			proxy set vip "$v"
+	done
+	for p in 0 65536 8o; do
+		expect_error 1 "Error: port must be a number from 1 to 65535, not '$p'$see" \
+			proxy set port "$p"
+	done
+	expect_error 1 "Error: timeout must be a number of seconds from 1 to 86400, not '0'$see" \
+		proxy set timeout 0
+	expect_error 1 "Error: max-flows must be a number from 16 to 16384, not '16385'$see" \
+		proxy set max-flows 16385
+	expect_error 1 "Error: sport-min must be a port from 1024 to 65535, not '80'$see" \
+		proxy set sport-min 80
+	expect_file "$PRX/port" 80
+}
+
+t_prx_backend_list() {
+	ndivctl proxy backend list
+	expect_rc 0
+	expect_out "be1  addr 198.18.0.11  port 80
+be2  addr none  port 0"
+	ndivctl -j proxy backend list
+	expect_rc 0
+	json_check 'd == [{"name": "be1", "addr": "198.18.0.11", "port": 80}, {"name": "be2", "addr": None, "port": 0}]'
+}
+
+t_prx_backend_add_del() {
+	see="; see 'ndivctl proxy help'"
+	expect_error 1 "Error: 'backend add' needs a NAME$see" proxy backend add
+	expect_error 1 "Error: bad backend name '.x' (1 to 31 of [A-Za-z0-9._-], not starting with '.')$see" \
+		proxy backend add .x addr 198.18.0.11 port 80
+	expect_error 1 "Error: 'backend add' needs 'addr ADDR' and 'port PORT'$see" \
+		proxy backend add x addr 198.18.0.11
+	expect_error 1 "Error: addr must be an IPv4 address, not '198.18.0'$see" \
+		proxy backend add x addr 198.18.0 port 80
+	expect_error 3 "Error: be1: the backend exists; 'ndivctl proxy backend del be1' first" \
+		proxy backend add be1 addr 198.18.0.11 port 80
+	# configfs would have made the attributes; here mkdir makes none, so
+	# the write fails and ndivctl must remove the directory again
+	expect_error 2 "Error: x: cannot set the backend: No such file or directory" \
+		proxy backend add x addr 198.18.0.13 port 80
+	[ ! -e "$PRX/backends/x" ] || fail "failed add left its directory"
+	mkdir "$PRX/backends/empty"
+	ndivctl proxy backend del empty
+	expect_rc 0
+	[ ! -e "$PRX/backends/empty" ] || fail "not deleted"
+	expect_error 2 "Error: nope: no such backend; 'ndivctl proxy backend list' shows the backends" \
+		proxy backend del nope
+}
+
+t_prx_stats() {
+	ndivctl proxy stats
+	expect_rc 0
+	[ "$(head -n 1 "$OUT")" = "proxy:" ] || fail "no header"
+	expect_out_has "     flow_new: 3"
+	expect_out_has "     flow_freed: 3"
+	ndivctl -j proxy stats
+	expect_rc 0
+	json_check 'd == {"flow_new": 3, "flow_freed": 3}'
+}
+
 CASES="
 t_version		-V prints the version
 t_help			help, -h and OBJECT help print the usage
@@ -957,6 +1105,14 @@ t_slh_object_del	slhttpd object del, no such object
 t_slh_stats		slhttpd stats: kernel order, unknown last
 t_slh_stats_json	slhttpd stats -j: one object, u64 exact
 t_slh_stats_bad_counter	slhttpd stats, malformed counter: exit 3
+t_prx_help		proxy help, usage in the top-level help
+t_prx_not_loaded	proxy not loaded: exit 2, modprobe hint
+t_prx_show		proxy show, -j, default command, bad value
+t_prx_set		proxy set writes what is given
+t_prx_set_errors	proxy set checks every value before writing
+t_prx_backend_list	proxy backend list, -j
+t_prx_backend_add_del	proxy backend add/del: arguments, exists, undo
+t_prx_stats		proxy stats, -j
 t_stats_app_counters	stats: an app's own counters after ndiv's
 t_features_text		features: hook, ABI, queues, capabilities
 t_features_json		features -j: every field, typed
