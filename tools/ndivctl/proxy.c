@@ -20,20 +20,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <linux/ndiv_proxy.h>
 
+#include "appcfg.h"
 #include "json.h"
 #include "ndivctl.h"
 #include "sysfs.h"
 
 #define PRX			"proxy"
-#define CONFIGFS_DEFAULT	"/sys/kernel/config"
-#define CONFIGFS_MAGIC		0x62656570	/* fs/configfs/mount.c */
 
 void proxy_usage(FILE *f)
 {
@@ -50,117 +47,39 @@ void proxy_usage(FILE *f)
 
 /* ---- where things are -------------------------------------------------- */
 
-static bool configfs_fake(void)
-{
-	const char *root = getenv("NDIV_CONFIGFS_ROOT");
-
-	return root && *root;
-}
-
-static const char *configfs_root(void)
-{
-	return configfs_fake() ? getenv("NDIV_CONFIGFS_ROOT") :
-				 CONFIGFS_DEFAULT;
-}
+static const struct appcfg prx_cfg = {
+	.app = PRX,
+	.dir = PROXY_CONFIGFS_DIR,
+	.sub = PROXY_BACKENDS_DIR,
+};
 
 /* "CONFIGFS/ndiv-proxy<fmt ...>" into @buf; 0 or -ENAMETOOLONG. */
 #define prx_path(buf, len, fmt, ...) \
 	sysfs_path_fits(snprintf(buf, len, "%s/" PROXY_CONFIGFS_DIR fmt, \
 				 configfs_root(), ##__VA_ARGS__), len)
 
-/* The path of attribute @attr of backend @be, or of the root if NULL. */
-static int attr_path(char *buf, size_t len, const char *be, const char *attr)
+static int attr_read(const char *be, const char *attr, char *buf,
+		     size_t len)
 {
-	if (be)
-		return prx_path(buf, len, "/" PROXY_BACKENDS_DIR "/%s/%s", be,
-				attr);
-	return prx_path(buf, len, "/%s", attr);
-}
-
-static int attr_read(const char *be, const char *attr, char *buf, size_t len)
-{
-	char path[PATH_LEN];
-	int err;
-
-	err = attr_path(path, sizeof(path), be, attr);
-	return err ? err : sysfs_read(path, buf, len);
+	return appcfg_read(&prx_cfg, be, attr, buf, len);
 }
 
 static int attr_write(const char *be, const char *attr, const char *val)
 {
-	char path[PATH_LEN];
-	int err;
-
-	err = attr_path(path, sizeof(path), be, attr);
-	return err ? err : sysfs_write(path, val);
+	return appcfg_write(&prx_cfg, be, attr, val);
 }
 
-/* RC_OK if the module is loaded (its sysfs directory exists). */
 static int prx_check_loaded(void)
 {
-	char path[PATH_LEN];
-
-	if (!sysfs_path(path, sizeof(path), "kernel/ndiv/" PRX) &&
-	    sysfs_is_dir(path))
-		return RC_OK;
-	errmsg("proxy is not loaded; load it with 'modprobe proxy'");
-	return RC_OBJECT;
+	return appcfg_check_loaded(&prx_cfg);
 }
 
-static bool is_configfs(const char *dir)
-{
-	struct statfs st;
-
-	return !statfs(dir, &st) && st.f_type == CONFIGFS_MAGIC;
-}
-
-/*
- * RC_OK if the module is loaded and its configfs directory is there,
- * mounting configfs first if nothing is mounted on /sys/kernel/config.
- */
 static int prx_check_configfs(void)
 {
-	const char *root = configfs_root();
-	char path[PATH_LEN];
-	int rc;
-
-	rc = prx_check_loaded();
-	if (rc)
-		return rc;
-	if (prx_path(path, sizeof(path), ""))
-		return errno_error(-ENAMETOOLONG, "%s", root);
-	if (sysfs_is_dir(path))
-		return RC_OK;
-	if (!configfs_fake() && !is_configfs(root)) {
-		if (mount("configfs", root, "configfs", 0, NULL))
-			return errno_error(-errno, "cannot mount configfs on %s",
-					   root);
-		if (sysfs_is_dir(path))
-			return RC_OK;
-	}
-	errmsg("%s: no such directory although proxy is loaded; is configfs mounted on %s?",
-	       path, root);
-	return RC_OBJECT;
+	return appcfg_check_configfs(&prx_cfg);
 }
 
 /* ---- value checks ------------------------------------------------------ */
-
-/* A decimal number from @min to @max, nothing else. */
-static bool parse_uint(const char *s, unsigned long min, unsigned long max,
-		       unsigned long *val)
-{
-	unsigned long v;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return false;
-	*val = v;
-	return true;
-}
 
 static bool ip4_ok(const char *s)
 {

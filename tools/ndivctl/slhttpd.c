@@ -22,20 +22,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <linux/ndiv_slhttpd.h>
 
+#include "appcfg.h"
 #include "json.h"
 #include "ndivctl.h"
 #include "sysfs.h"
 
 #define SLH			SLHTTPD_CONFIGFS_DIR
-#define CONFIGFS_DEFAULT	"/sys/kernel/config"
-#define CONFIGFS_MAGIC		0x62656570	/* fs/configfs/mount.c */
 #define OBJ_NAME_MAX		64
 #define STATUS_MIN		200
 #define STATUS_MAX		599
@@ -63,118 +60,45 @@ void slhttpd_usage(FILE *f)
 
 /* ---- where things are -------------------------------------------------- */
 
-static bool configfs_fake(void)
-{
-	const char *root = getenv("NDIV_CONFIGFS_ROOT");
-
-	return root && *root;
-}
-
-static const char *configfs_root(void)
-{
-	return configfs_fake() ? getenv("NDIV_CONFIGFS_ROOT") :
-				 CONFIGFS_DEFAULT;
-}
+static const struct appcfg slh_cfg = {
+	.app = SLH,
+	.dir = SLHTTPD_CONFIGFS_DIR,
+	.sub = SLHTTPD_OBJECTS_DIR,
+};
 
 /* "CONFIGFS/slhttpd<fmt ...>" into @buf; 0 or -ENAMETOOLONG. */
 #define slh_path(buf, len, fmt, ...) \
 	sysfs_path_fits(snprintf(buf, len, "%s/" SLH fmt, configfs_root(), \
 				 ##__VA_ARGS__), len)
 
-/* The path of attribute @attr of object @obj, or of the root if NULL. */
 static int attr_path(char *buf, size_t len, const char *obj,
 		     const char *attr)
 {
-	if (obj)
-		return slh_path(buf, len, "/" SLHTTPD_OBJECTS_DIR "/%s/%s", obj, attr);
-	return slh_path(buf, len, "/%s", attr);
+	return appcfg_path(&slh_cfg, buf, len, obj, attr);
 }
 
 static int attr_read(const char *obj, const char *attr, char *buf,
 		     size_t len)
 {
-	char path[PATH_LEN];
-	int err;
-
-	err = attr_path(path, sizeof(path), obj, attr);
-	return err ? err : sysfs_read(path, buf, len);
+	return appcfg_read(&slh_cfg, obj, attr, buf, len);
 }
 
 static int attr_write(const char *obj, const char *attr, const char *val)
 {
-	char path[PATH_LEN];
-	int err;
-
-	err = attr_path(path, sizeof(path), obj, attr);
-	return err ? err : sysfs_write(path, val);
+	return appcfg_write(&slh_cfg, obj, attr, val);
 }
 
-/* RC_OK if the module is loaded (its sysfs directory exists). */
 static int slh_check_loaded(void)
 {
-	char path[PATH_LEN];
-
-	if (!sysfs_path(path, sizeof(path), "kernel/ndiv/" SLH) &&
-	    sysfs_is_dir(path))
-		return RC_OK;
-	errmsg("slhttpd is not loaded; load it with 'modprobe slhttpd'");
-	return RC_OBJECT;
+	return appcfg_check_loaded(&slh_cfg);
 }
 
-static bool is_configfs(const char *dir)
-{
-	struct statfs st;
-
-	return !statfs(dir, &st) && st.f_type == CONFIGFS_MAGIC;
-}
-
-/*
- * RC_OK if the module is loaded and its configfs directory is there,
- * mounting configfs first if nothing is mounted on /sys/kernel/config.
- */
 static int slh_check_configfs(void)
 {
-	const char *root = configfs_root();
-	char path[PATH_LEN];
-	int rc;
-
-	rc = slh_check_loaded();
-	if (rc)
-		return rc;
-	if (slh_path(path, sizeof(path), ""))
-		return errno_error(-ENAMETOOLONG, "%s", root);
-	if (sysfs_is_dir(path))
-		return RC_OK;
-	if (!configfs_fake() && !is_configfs(root)) {
-		if (mount("configfs", root, "configfs", 0, NULL))
-			return errno_error(-errno, "cannot mount configfs on %s",
-					   root);
-		if (sysfs_is_dir(path))
-			return RC_OK;
-	}
-	errmsg("%s: no such directory although slhttpd is loaded; is configfs mounted on %s?",
-	       path, root);
-	return RC_OBJECT;
+	return appcfg_check_configfs(&slh_cfg);
 }
 
 /* ---- value checks ------------------------------------------------------ */
-
-/* A decimal number from @min to @max, nothing else. */
-static bool parse_uint(const char *s, unsigned long min, unsigned long max,
-		       unsigned long *val)
-{
-	unsigned long v;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return false;
-	*val = v;
-	return true;
-}
 
 /*
  * Whether @s is printable ASCII, from '!' (or ' ' if @space) to '~', with
