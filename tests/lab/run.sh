@@ -67,3 +67,5 @@ lab_run "slhttpd e1000e" --nic e1000e --app slhttpd -- \
 	"$top/tests/lab/slhttpd.sh" e1000e
 lab_run "slhttpd virtio 2 queues" --nic virtio --queues 2 --app slhttpd -- \
 	"$top/tests/lab/slhttpd.sh" virtio_net
+# the ring to user space (Documentation/ring.rst), slhttpd bound
+lab_run "ring e1000e" --nic e1000e --app slhttpd -- "$top/tests/lab/ring.sh"

@@ -135,7 +135,7 @@ static void usage(FILE *f)
 {
 	fputs("Usage: ndivctl [ OPTIONS ] OBJECT { COMMAND | help }\n", f);
 	fputs("       ndivctl [ OPTIONS ] help\n", f);
-	fputs("where  OBJECT := { app | link | features | stats | slhttpd }\n",
+	fputs("where  OBJECT := { app | link | features | stats | slhttpd | ring }\n",
 	      f);
 	fputs("       OPTIONS := { -j[son] | -p[retty] | -h[elp] | -V[ersion] }\n",
 	      f);
@@ -149,6 +149,8 @@ static void usage(FILE *f)
 	stats_usage(f);
 	fputc('\n', f);
 	slhttpd_usage(f);
+	fputc('\n', f);
+	ring_usage(f);
 }
 
 static const struct cmd objects[] = {
@@ -157,6 +159,7 @@ static const struct cmd objects[] = {
 	{ "features", do_features },
 	{ "stats", do_stats },
 	{ "slhttpd", do_slhttpd },
+	{ "ring", do_ring },
 	{ "help", NULL },
 	{ NULL, NULL },
 };

@@ -667,7 +667,7 @@ t_slh_help() {
 	done
 	ndivctl help
 	expect_out_has "ndivctl slhttpd set [ ports PORT[,PORT...] ]"
-	expect_out_has "OBJECT := { app | link | features | stats | slhttpd }"
+	expect_out_has "OBJECT := { app | link | features | stats | slhttpd | ring }"
 }
 
 t_slh_not_loaded() {
@@ -912,6 +912,48 @@ t_slh_stats_bad_counter() {
 		slhttpd stats
 }
 
+# ---- ring: the command line (the kernel's answers are lab tests) -------
+
+t_ring_help() {
+	ndivctl ring help
+	expect_rc 0
+	expect_out_has "ndivctl ring add NAME [ slots N ] [ slot-size BYTES ]"
+	ndivctl help
+	expect_out_has "ndivctl ring show [ NAME ] [ -j ]"
+}
+
+t_ring_parse_errors() {
+	h="; see 'ndivctl ring help'"
+	expect_error 1 "Error: 'add' needs a NAME$h" ring add
+	expect_error 1 "Error: 'del' needs a NAME$h" ring del
+	expect_error 1 "Error: 'a/b' is not a ring name (1 to 31 letters, digits, '.', '_', '-')$h" \
+		ring add a/b
+	long=0123456789abcdef0123456789abcdef
+	expect_error 1 "Error: '$long' is not a ring name (1 to 31 letters, digits, '.', '_', '-')$h" \
+		ring del "$long"
+	for v in 100 4 131072 x 8x 0x10; do
+		expect_error 1 "Error: slots '$v': not a power of two from 8 to 65536$h" \
+			ring add api slots "$v"
+	done
+	for v in 512 3k 2m 1000; do
+		expect_error 1 "Error: slot-size '$v': not a power of two from 1024 to 1048576$h" \
+			ring add api slot-size "$v"
+	done
+	expect_error 1 "Error: 'slots' given twice$h" \
+		ring add api slots 8 slots 16
+	expect_error 1 "Error: unknown argument 'frob'$h" ring add api frob 1
+	expect_error 1 "Error: unknown argument 'x'$h" ring del api x
+	expect_error 1 "Error: unknown command 'frob'$h" ring frob
+}
+
+t_ring_no_device() {
+	export NDIV_RING_DEV=$TMP/none
+	m="Error: $TMP/none: no such device; load the ndiv module (modprobe ndiv)"
+	expect_error 2 "$m" ring show
+	expect_error 2 "$m" ring add api slots 1k slot-size 4k
+	expect_error 2 "$m" ring del api
+}
+
 CASES="
 t_version		-V prints the version
 t_help			help, -h and OBJECT help print the usage
@@ -962,6 +1004,9 @@ t_features_text		features: hook, ABI, queues, capabilities
 t_features_json		features -j: every field, typed
 t_features_errors	features: no device, bad arguments, old ndiv
 t_features_driver_list	features: ndivctl knows every driver of drivers/
+t_ring_help		ring help, usage in the top-level help
+t_ring_parse_errors	ring add/del: names, powers of two, arguments
+t_ring_no_device	ring without /dev/ndiv-ring: exit 2, modprobe hint
 "
 
 ktap_plan "$(echo "$CASES" | grep -c .)"
