@@ -91,6 +91,8 @@ install: all
 	install -m 644 $(BUILD)/modules/*.ko \
 		$(DESTDIR)/lib/modules/$(KVER)/updates/ndiv/
 	install -D -m 755 $(BUILD)/bin/ndivctl $(DESTDIR)$(PREFIX)/sbin/ndivctl
+	install -D -m 755 $(BUILD)/bin/ndiv-offloadd \
+		$(DESTDIR)$(PREFIX)/sbin/ndiv-offloadd
 	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
 
 clean:
@@ -182,6 +184,11 @@ install-libndiv: libndiv
 		PREFIX=$(PREFIX) install
 	@[ -n "$(DESTDIR)" ] || ldconfig
 clean: clean-libndiv
+# ndiv-offloadd, the daemon on libndiv (tools/ndiv-offloadd).
+.PHONY: offloadd
+tools: offloadd
+offloadd: libndiv
+	@$(MAKE) -s -C tools/ndiv-offloadd O=$(BUILD)/bin LIBNDIV=$(BUILD)/lib
 .PHONY: clean-libndiv
 clean-libndiv:
 	rm -rf $(BUILD)/lib

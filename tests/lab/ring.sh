@@ -90,7 +90,7 @@ case_ring_del_revokes() {
 	probe hold gone /tmp/ring-go >"$WORK/hold" 2>&1 &
 	pid=$!
 	i=0
-	while ! grep -q READY "$WORK/hold" && [ $i -lt 100 ]; do
+	while ! grep -qs READY "$WORK/hold" && [ $i -lt 100 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -108,11 +108,185 @@ TOUCH" || return 1
 	expect_eq "holder killed by SIGBUS" "$rc" 135
 }
 
+# ---- slhttpd offload through the ring, with ndiv-offloadd --echo ------
+
+URL=http://$NDIV_LAB_GUEST_IP
+
+# Start ndiv-offloadd on ring $1 in the guest, detached; its pid on stdout.
+daemon_start() {
+	G sh -c "setsid ndiv-offloadd --ring $1 --echo \
+		>/tmp/offloadd-$1.log 2>&1 </dev/null & echo \$!"
+}
+
+# Wait (at most 5 s) until ring $1 has a daemon attached.
+daemon_wait() {
+	i=0
+	while [ $i -lt 50 ]; do
+		G ndivctl -j ring show "$1" | "$PY" -c '
+import json, sys
+sys.exit(json.load(sys.stdin)[0]["pid"] is None)' && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	ktap_diag "no daemon attached to ring $1"
+	return 1
+}
+
+# ring counter $2 of ring $1
+ring_cnt() {
+	G ndivctl -j ring show "$1" | "$PY" -c "
+import json, sys
+print(json.load(sys.stdin)[0]['$2'])"
+}
+
+offload_setup() {
+	G ndivctl ring add echo 2>/dev/null
+	G ndivctl slhttpd offload add prefix /rest/ ring echo 2>/dev/null
+	G ndivctl -j slhttpd offload list | "$PY" -c '
+import json, sys
+assert {"prefix": "/rest/", "ring": "echo"} in json.load(sys.stdin)'
+}
+
+# A GET under the prefix is answered by the daemon, as JSON of the request.
+case_offload_echo() {
+	offload_setup || return 1
+	pid=$(daemon_start echo) || return 1
+	daemon_wait echo || return 1
+	out=$(curl -sS --max-time 10 -H 'X-Test: "quoted"' \
+		-o "$WORK/echo" -w '%{http_code} %{content_type} %{time_total}' \
+		"$URL/rest/items?id=7&x=%41") || return 1
+	expect_eq "status, type" "${out% *}" "200 application/json" || return 1
+	# sent when the daemon answered, not at the client's retransmission
+	# timeout (200 ms at least)
+	"$PY" -c "import sys; sys.exit(${out##* } >= 0.2)" ||
+		{ ktap_diag "took ${out##* } s"; return 1; }
+	"$PY" - "$WORK/echo" "$NDIV_LAB_HOST_IP" "$NDIV_LAB_GUEST_IP" <<'PYEOF' || return 1
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["method"] == "GET", d
+assert d["path"] == "/rest/items", d
+assert d["query"] == "id=7&x=%41", d
+assert d["version"] == "HTTP/1.1", d
+assert d["client"] == sys.argv[2], d
+h = {k.lower(): v for k, v in d["headers"]}
+assert h["x-test"] == '"quoted"', h
+assert h["host"] == sys.argv[3], h
+PYEOF
+	# HEAD: the same response without its body
+	out=$(curl -sS --max-time 10 -I -o /dev/null -w '%{http_code}' \
+		"$URL/rest/x") || return 1
+	expect_eq "HEAD" "$out" 200 || return 1
+	# other paths are slhttpd's own
+	out=$(curl -sS --max-time 5 -o /dev/null -w '%{http_code}' \
+		"$URL/?s=10") || return 1
+	expect_eq "not offloaded" "$out" 200 || return 1
+	expect_ge "answered" "$(ring_cnt echo answered)" 2 || return 1
+	G kill "$pid"
+}
+
+# No daemon: 503 with Retry-After, at once.
+case_offload_no_daemon_503() {
+	offload_setup || return 1
+	G sh -c 'pkill -x ndiv-offloadd; true'
+	i=0
+	while [ "$(G ndivctl -j ring show echo | "$PY" -c '
+import json, sys; print(json.load(sys.stdin)[0]["pid"])')" != None ] &&
+		[ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	fb0=$(ring_cnt echo fallback)
+	out=$(curl -sS --max-time 5 -D "$WORK/h" -o /dev/null \
+		-w '%{http_code} %{time_total}' "$URL/rest/a") || return 1
+	expect_eq "status" "${out% *}" 503 || return 1
+	grep -qi '^Retry-After: 1' "$WORK/h" ||
+		{ ktap_diag "no Retry-After"; return 1; }
+	# at once: no retransmission timeout (200 ms) on the way
+	"$PY" -c "import sys; sys.exit(${out#* } >= 0.2)" ||
+		{ ktap_diag "took ${out#* } s"; return 1; }
+	expect_ge "fallback" "$(ring_cnt echo fallback)" $((fb0 + 1))
+}
+
+# A stopped daemon fills the ring: then 503 at once, other paths serve.
+case_offload_ring_full_503() {
+	G ndivctl ring add tiny slots 8 slot-size 1k 2>/dev/null
+	G ndivctl slhttpd offload add prefix /tiny/ ring tiny 2>/dev/null
+	pid=$(daemon_start tiny) || return 1
+	daemon_wait tiny || return 1
+	G kill -STOP "$pid"
+	# 2 CPUs x 8 slots: 40 requests are more than the ring holds
+	for i in $(seq 40); do
+		curl -s --max-time 8 -o /dev/null -w '%{http_code}\n' \
+			"$URL/tiny/$i" >>"$WORK/full" &
+	done
+	sleep 1
+	out=$(curl -sS --max-time 5 -o /dev/null -w '%{http_code}' \
+		"$URL/?s=100") || return 1
+	expect_eq "other path while full" "$out" 200 || return 1
+	expect_ge "ring_full" "$(ring_cnt tiny ring_full)" 1 || return 1
+	G kill -CONT "$pid"
+	G ndivctl -j ring show tiny
+	wait
+	n503=$(grep -c '^503$' "$WORK/full")
+	n200=$(grep -c '^200$' "$WORK/full")
+	expect_ge "503s" "$n503" 1 || return 1
+	expect_eq "all answered" "$((n503 + n200))" 40 || return 1
+	G kill "$pid"
+	G ndivctl slhttpd offload del prefix /tiny/
+	G ndivctl ring del tiny
+}
+
+# kill -9 with requests held: each gets 503 within a second, and a
+# restarted daemon serves again at once.
+case_offload_kill9_failover() {
+	offload_setup || return 1
+	pid=$(daemon_start echo) || return 1
+	daemon_wait echo || return 1
+	G kill -STOP "$pid"
+	for i in 1 2 3 4; do
+		curl -s --max-time 10 -o /dev/null \
+			-w '%{http_code} %{time_total}\n' \
+			"$URL/rest/held$i" >>"$WORK/held" &
+	done
+	sleep 1.5
+	t0=$(date +%s.%N)
+	G kill -9 "$pid"
+	wait
+	t1=$(date +%s.%N)
+	cat "$WORK/held"
+	expect_eq "all 503" "$(cut -d' ' -f1 "$WORK/held" | sort -u)" 503 ||
+		return 1
+	"$PY" -c "import sys; sys.exit($t1 - $t0 > 1.0)" ||
+		{ ktap_diag "answered $("$PY" -c "print($t1 - $t0)") s after kill"; return 1; }
+	pid=$(daemon_start echo) || return 1
+	daemon_wait echo || return 1
+	out=$(curl -sS --max-time 10 -o /dev/null -w '%{http_code}' \
+		"$URL/rest/again") || return 1
+	expect_eq "after restart" "$out" 200 || return 1
+	G kill "$pid"
+}
+
+# slhttpd unloads while a daemon is attached; the daemon keeps its ring;
+# ndiv cannot unload while the daemon holds /dev/ndiv-ring.
+case_rmmod_with_daemon() {
+	offload_setup || return 1
+	pid=$(daemon_start echo) || return 1
+	daemon_wait echo || return 1
+	G ndivctl link detach dev "$DEV" || return 1
+	G rmmod slhttpd || { ktap_diag "rmmod slhttpd failed"; return 1; }
+	G kill -0 "$pid" || { ktap_diag "daemon died"; return 1; }
+	G rmmod ndiv 2>/dev/null && { ktap_diag "ndiv unloaded"; return 1; }
+	G kill "$pid"
+	G modprobe slhttpd && G ndivctl link attach dev "$DEV" app slhttpd
+}
+
 mkdir -p "$TOP/build/tests"
 WORK=$(mktemp -d "$TOP/build/tests/ring.XXXXXX") || exit 1
 trap 'rm -rf "$WORK"' EXIT
 
 CASES=${NDIV_RING_CASES:-"case_ring_add_show_del case_ring_netns_and_cap
-case_ring_mmap_rights case_ring_takeover_never_ebusy case_ring_del_revokes"}
+case_ring_mmap_rights case_ring_takeover_never_ebusy case_ring_del_revokes
+case_offload_echo case_offload_no_daemon_503 case_offload_ring_full_503
+case_offload_kill9_failover case_rmmod_with_daemon"}
 # shellcheck disable=SC2086
 run_cases $CASES

@@ -133,6 +133,7 @@ make_slhttpd() {
 	echo 600 >"$SLH/rotate"
 	echo "198.18.0.2 2001:2::2" >"$SLH/addresses"
 	echo 1 >"$SLH/date"
+	printf '/rest/ api\n/rest/v2/ api2\n' >"$SLH/offload"
 	slh_object index /index.html "text/html; charset=utf-8" 200 "" 1234 1
 	slh_object old /old.html text/plain 301 http://x.test/new 0 0
 }
@@ -912,6 +913,31 @@ t_slh_stats_bad_counter() {
 		slhttpd stats
 }
 
+t_slh_offload() {
+	ndivctl slhttpd offload list
+	expect_rc 0
+	expect_out "prefix /rest/ ring api
+prefix /rest/v2/ ring api2"
+	ndivctl -j slhttpd offload list
+	expect_rc 0
+	json_check 'd == [{"prefix": "/rest/", "ring": "api"}, {"prefix": "/rest/v2/", "ring": "api2"}]'
+	ndivctl slhttpd offload add prefix /api/ ring echo
+	expect_rc 0
+	expect_file "$SLH/offload" "add /api/ echo"
+	ndivctl slhttpd offload del prefix /api/
+	expect_rc 0
+	expect_file "$SLH/offload" "del /api/"
+	h="; see 'ndivctl slhttpd help'"
+	expect_error 1 "Error: 'offload add' needs prefix and ring$h" \
+		slhttpd offload add prefix /x/
+	expect_error 1 "Error: prefix 'x/': not a path ('/' then up to 255 visible characters)$h" \
+		slhttpd offload add prefix x/ ring r
+	expect_error 1 "Error: ring 'a/b': not a ring name (1 to 31 letters, digits, '.', '_', '-')$h" \
+		slhttpd offload add prefix /x/ ring a/b
+	expect_error 1 "Error: 'offload del' needs prefix$h" slhttpd offload del
+	expect_error 1 "Error: unknown argument 'x'$h" slhttpd offload list x
+}
+
 # ---- ring: the command line (the kernel's answers are lab tests) -------
 
 t_ring_help() {
@@ -1004,6 +1030,7 @@ t_features_text		features: hook, ABI, queues, capabilities
 t_features_json		features -j: every field, typed
 t_features_errors	features: no device, bad arguments, old ndiv
 t_features_driver_list	features: ndivctl knows every driver of drivers/
+t_slh_offload		slhttpd offload add/del/list, -j, argument checks
 t_ring_help		ring help, usage in the top-level help
 t_ring_parse_errors	ring add/del: names, powers of two, arguments
 t_ring_no_device	ring without /dev/ndiv-ring: exit 2, modprobe hint

@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ndiv-offloadd: a daemon on libndiv that answers the requests an ndiv
+ * app hands to a ring (Documentation/ring.rst).
+ *
+ *	ndiv-offloadd --ring NAME --echo
+ *
+ * --echo answers each request 200 with a JSON object: method, path,
+ * query, version, headers and the client's address and port. One thread
+ * serves every CPU's queue, sleeping in epoll when all are empty.
+ *
+ * Exit status: 0 on SIGTERM/SIGINT, 1 bad command line, 2 no such ring
+ * or device, 3 refused (permission, the ring was taken or deleted).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "libndiv.h"
+
+#define BATCH		32
+#define OUT_MAX		(64 * 1024)
+
+/* Set by SIGTERM or SIGINT; atomic, as the handler may run at any time. */
+static int stop_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	__atomic_store_n(&stop_flag, 1, __ATOMIC_RELAXED);
+}
+
+static int stopping(void)
+{
+	return __atomic_load_n(&stop_flag, __ATOMIC_RELAXED);
+}
+
+struct buf {
+	char *p;
+	size_t len, cap;
+	int overflow;
+};
+
+static void put(struct buf *b, const char *s, size_t n)
+{
+	if (n > b->cap - b->len) {
+		b->overflow = 1;
+		return;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+static void puts_(struct buf *b, const char *s)
+{
+	put(b, s, strlen(s));
+}
+
+/* s as a JSON string: quotes, backslashes and controls escaped. */
+static void put_json_str(struct buf *b, const char *s, size_t n)
+{
+	char esc[8];
+	size_t i;
+
+	put(b, "\"", 1);
+	for (i = 0; i < n; i++) {
+		unsigned char c = s[i];
+
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = c;
+			put(b, esc, 2);
+		} else if (c < 0x20 || c == 0x7f) {
+			snprintf(esc, sizeof(esc), "\\u%04x", c);
+			put(b, esc, 6);
+		} else {
+			put(b, (const char *)&c, 1);
+		}
+	}
+	put(b, "\"", 1);
+}
+
+static void put_kv(struct buf *b, const char *key, const char *s, size_t n)
+{
+	put_json_str(b, key, strlen(key));
+	put(b, ": ", 2);
+	put_json_str(b, s ? s : "", s ? n : 0);
+}
+
+static void put_client(struct buf *b, const struct ndiv_ring_req *req)
+{
+	char addr[INET6_ADDRSTRLEN], num[16];
+	int af = req->family == NDIV_RING_IPV6 ? AF_INET6 : AF_INET;
+
+	if (!inet_ntop(af, req->addr, addr, sizeof(addr)))
+		snprintf(addr, sizeof(addr), "?");
+	put_kv(b, "client", addr, strlen(addr));
+	snprintf(num, sizeof(num), "%u", req->port);
+	puts_(b, ", \"client_port\": ");
+	puts_(b, num);
+}
+
+static void put_headers(struct buf *b, const struct ndiv_queue *q,
+			const struct ndiv_ring_req *req)
+{
+	const struct ndiv_ring_hdr *h = (const void *)(req + 1);
+	const char *name, *value;
+	size_t nl, vl;
+	unsigned int i;
+
+	puts_(b, ", \"headers\": [");
+	for (i = 0; i < req->nr_headers && i < NDIV_RING_MAX_HEADERS; i++) {
+		name = ndiv_span(q, req, &h[i].name, &nl);
+		value = ndiv_span(q, req, &h[i].value, &vl);
+		if (!name || !value)
+			continue;
+		puts_(b, i ? ", [" : "[");
+		put_json_str(b, name, nl);
+		puts_(b, ", ");
+		put_json_str(b, value, vl);
+		puts_(b, "]");
+	}
+	puts_(b, "]");
+}
+
+/* The request as JSON into b. */
+static void echo_json(struct buf *b, const struct ndiv_queue *q,
+		      const struct ndiv_ring_req *req)
+{
+	const char *m, *t, *qm;
+	size_t ml, tl, pl;
+	char ver[16];
+
+	m = ndiv_span(q, req, &req->method, &ml);
+	t = ndiv_span(q, req, &req->target, &tl);
+	qm = t ? memchr(t, '?', tl) : NULL;
+	pl = qm ? (size_t)(qm - t) : tl;
+	puts_(b, "{");
+	put_kv(b, "method", m, ml);
+	puts_(b, ", ");
+	put_kv(b, "path", t, pl);
+	puts_(b, ", ");
+	put_kv(b, "query", qm ? qm + 1 : NULL, qm ? tl - pl - 1 : 0);
+	snprintf(ver, sizeof(ver), "HTTP/%u.%u", req->version >> 8,
+		 req->version & 0xff);
+	puts_(b, ", ");
+	put_kv(b, "version", ver, strlen(ver));
+	puts_(b, ", ");
+	put_client(b, req);
+	put_headers(b, q, req);
+	puts_(b, "}\n");
+}
+
+static const char echo_head[] = "Content-Type: application/json\r\n";
+
+/* Answer one request; a body longer than a slot goes in parts. */
+static int answer(struct ndiv *nd, struct ndiv_queue *q,
+		  const struct ndiv_ring_req *req, struct buf *b)
+{
+	size_t hl = sizeof(echo_head) - 1, room, off = 0, n;
+	uint32_t si;
+	unsigned int flags;
+	int err;
+
+	b->len = 0;
+	b->overflow = 0;
+	echo_json(b, q, req);
+	if (b->overflow) {
+		if (ndiv_reserve(q, 1, &si) != 1)
+			return -ENOBUFS;
+		err = ndiv_respond(q, si, req->id, 500, 0, NULL, 0, NULL, 0);
+		ndiv_submit(q, 1);
+		return err;
+	}
+	room = ndiv_body_room(q, hl);
+	do {
+		n = b->len - off < room ? b->len - off : room;
+		flags = off + n < b->len ? NDIV_RING_RESP_F_MORE : 0;
+		/* The kernel frees response slots when kicked. */
+		while (ndiv_reserve(q, 1, &si) != 1) {
+			err = ndiv_kick(nd);
+			if (err)
+				return err;
+			if (stopping())
+				return -EINTR;
+		}
+		if (!off)
+			err = ndiv_respond(q, si, req->id, 200, flags, echo_head,
+					   hl, b->p, n);
+		else
+			err = ndiv_respond_more(q, si, req->id, flags,
+						b->p + off, n);
+		if (err)
+			return err;
+		ndiv_submit(q, 1);
+		off += n;
+		room = ndiv_body_room(q, 0);
+	} while (off < b->len);
+	return 0;
+}
+
+/* Serve what queue q has; returns requests answered, or -errno. */
+static int serve_queue(struct ndiv *nd, struct ndiv_queue *q, struct buf *b)
+{
+	uint32_t ri;
+	int n, i, err;
+
+	n = ndiv_peek(q, BATCH, &ri);
+	if (n <= 0)
+		return n;
+	for (i = 0; i < n; i++) {
+		err = answer(nd, q, ndiv_request(q, ri + i), b);
+		if (err)
+			return err;
+	}
+	ndiv_release(q, n);
+	return n;
+}
+
+static int serve_all(struct ndiv *nd, struct buf *b)
+{
+	unsigned int i;
+	int n, total = 0, kick = 0;
+
+	for (i = 0; i < ndiv_queues(nd); i++) {
+		n = serve_queue(nd, ndiv_queue(nd, i), b);
+		if (n < 0)
+			return n;
+		total += n;
+		if (n && ndiv_needs_kick(ndiv_queue(nd, i)))
+			kick = 1;
+	}
+	if (kick) {
+		n = ndiv_kick(nd);
+		if (n)
+			return n;
+	}
+	return total;
+}
+
+/* Every queue flagged for a wakeup; 0 if one got requests meanwhile. */
+static int prepare_sleep(struct ndiv *nd)
+{
+	unsigned int i;
+	int ok = 1;
+
+	for (i = 0; i < ndiv_queues(nd); i++)
+		if (ndiv_prepare_sleep(ndiv_queue(nd, i)) != 1)
+			ok = 0;
+	return ok;
+}
+
+static void woken(struct ndiv *nd)
+{
+	unsigned int i;
+
+	for (i = 0; i < ndiv_queues(nd); i++)
+		ndiv_woken(ndiv_queue(nd, i));
+}
+
+static int run(struct ndiv *nd)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct buf b = { .cap = OUT_MAX };
+	int ep, n, err = 0;
+
+	b.p = malloc(b.cap);
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	if (!b.p || ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, ndiv_fd(nd), &ev))
+		return -ENOMEM;
+	while (!stopping()) {
+		n = serve_all(nd, &b);
+		if (n < 0) {
+			err = n;
+			break;
+		}
+		if (n || !prepare_sleep(nd))
+			continue;
+		n = epoll_wait(ep, &ev, 1, 1000);
+		woken(nd);
+		if (n > 0 && (ev.events & (EPOLLHUP | EPOLLERR))) {
+			err = -ENODEV;
+			break;
+		}
+	}
+	close(ep);
+	free(b.p);
+	return err == -EINTR ? 0 : err;
+}
+
+static void usage(FILE *f)
+{
+	fputs("Usage: ndiv-offloadd --ring NAME --echo\n", f);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "ring", required_argument, NULL, 'r' },
+		{ "echo", no_argument, NULL, 'e' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *ring = NULL;
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct ndiv *nd;
+	int c, echo = 0, err;
+
+	while ((c = getopt_long(argc, argv, "r:eh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			ring = optarg;
+			break;
+		case 'e':
+			echo = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (!ring || !echo || optind != argc) {
+		usage(stderr);
+		return 1;
+	}
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	err = ndiv_attach(ring, &nd);
+	if (err) {
+		fprintf(stderr, "ndiv-offloadd: ring %s: %s\n", ring,
+			strerror(-err));
+		return err == -ENOENT || err == -EINVAL ? 2 : 3;
+	}
+	fprintf(stderr, "ndiv-offloadd: ring %s: attached, %u queues\n", ring,
+		ndiv_queues(nd));
+	err = run(nd);
+	ndiv_detach(nd);
+	if (err) {
+		fprintf(stderr, "ndiv-offloadd: ring %s: %s\n", ring,
+			strerror(-err));
+		return 3;
+	}
+	return 0;
+}
