@@ -93,6 +93,8 @@ install: all
 	install -D -m 755 $(BUILD)/bin/ndivctl $(DESTDIR)$(PREFIX)/sbin/ndivctl
 	install -D -m 755 $(BUILD)/bin/ndiv-offloadd \
 		$(DESTDIR)$(PREFIX)/sbin/ndiv-offloadd
+	install -D -m 644 tools/ndiv-offloadd/ndiv-offloadd@.service \
+		$(DESTDIR)$(PREFIX)/lib/systemd/system/ndiv-offloadd@.service
 	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
 
 clean:

@@ -280,6 +280,67 @@ case_rmmod_with_daemon() {
 	G modprobe slhttpd && G ndivctl link attach dev "$DEV" app slhttpd
 }
 
+# A body longer than a slot comes in several descriptors and leaves in
+# several segments: 700 quotes in a header are 1400 bytes of JSON.
+case_offload_long_body() {
+	G ndivctl ring add chain slot-size 1k 2>/dev/null
+	G ndivctl slhttpd offload add prefix /chain/ ring chain 2>/dev/null
+	pid=$(daemon_start chain) || return 1
+	daemon_wait chain || return 1
+	q=$("$PY" -c 'print("\"" * 700)')
+	curl -sS --max-time 10 -H "X-Q: $q" -o "$WORK/long" \
+		"$URL/chain/x" || return 1
+	"$PY" - "$WORK/long" <<'PYEOF' || return 1
+import json, sys
+raw = open(sys.argv[1], "rb").read()
+assert len(raw) > 1460, len(raw)
+d = json.loads(raw)
+h = {k.lower(): v for k, v in d["headers"]}
+assert h["x-q"] == '"' * 700, len(h["x-q"])
+PYEOF
+	G kill "$pid"
+}
+
+# Start a Python daemon (script $1, ring $2) in the guest; its pid.
+py_start() {
+	G sh -c "setsid $PY $1 $2 >/tmp/py-$2.log 2>&1 </dev/null & echo \$!"
+}
+
+# The Python binding's example, through slhttpd.
+case_python_example() {
+	G ndivctl ring add py 2>/dev/null
+	G ndivctl slhttpd offload add prefix /py/ ring py 2>/dev/null
+	pid=$(py_start "$TOP/tools/libndiv/python/hello_daemon.py" py) ||
+		return 1
+	daemon_wait py || { G cat /tmp/py-py.log; return 1; }
+	out=$(curl -sS --max-time 10 "$URL/py/world") || return 1
+	expect_eq "body" "$out" "hello world from $NDIV_LAB_HOST_IP" || return 1
+	G kill "$pid"
+}
+
+# A daemon that writes what the kernel must refuse: every client gets a
+# 502, each fault is counted, other paths keep being served.
+case_hostile_daemon() {
+	G ndivctl ring add evil 2>/dev/null
+	G ndivctl slhttpd offload add prefix /evil/ ring evil 2>/dev/null
+	pid=$(py_start "$LAB/ring_hostile.py" evil) || return 1
+	daemon_wait evil || { G cat /tmp/py-evil.log; return 1; }
+	inv0=$(ring_cnt evil invalid)
+	for how in header smuggle span status; do
+		out=$(curl -sS --max-time 10 -o "$WORK/evil" -w '%{http_code}' \
+			"$URL/evil/$how") || return 1
+		expect_eq "$how" "$out" 502 || return 1
+		grep -q 'HTTP/1.1 200' "$WORK/evil" &&
+			{ ktap_diag "$how: smuggled response"; return 1; }
+	done
+	expect_eq "invalid" "$(ring_cnt evil invalid)" $((inv0 + 4)) ||
+		return 1
+	out=$(curl -sS --max-time 5 -o /dev/null -w '%{http_code}' \
+		"$URL/?s=100") || return 1
+	expect_eq "other path" "$out" 200 || return 1
+	G kill "$pid"
+}
+
 mkdir -p "$TOP/build/tests"
 WORK=$(mktemp -d "$TOP/build/tests/ring.XXXXXX") || exit 1
 trap 'rm -rf "$WORK"' EXIT
@@ -287,6 +348,8 @@ trap 'rm -rf "$WORK"' EXIT
 CASES=${NDIV_RING_CASES:-"case_ring_add_show_del case_ring_netns_and_cap
 case_ring_mmap_rights case_ring_takeover_never_ebusy case_ring_del_revokes
 case_offload_echo case_offload_no_daemon_503 case_offload_ring_full_503
-case_offload_kill9_failover case_rmmod_with_daemon"}
+case_offload_kill9_failover case_offload_long_body case_python_example
+case_hostile_daemon
+case_rmmod_with_daemon"}
 # shellcheck disable=SC2086
 run_cases $CASES
