@@ -301,6 +301,48 @@ PYEOF
 	G kill "$pid"
 }
 
+# ndiv-offloadd --root: files byte for byte, types, index.html, and no
+# way out of the tree (.., encoded .., symbolic links out, absolute ones).
+case_offload_root() {
+	r=$WORK/root
+	mkdir -p "$r/files/sub" || return 1
+	echo '<p>hi</p>' >"$r/files/index.html"
+	echo '{"a":1}' >"$r/files/a.json"
+	head -c 300000 /dev/urandom >"$r/files/big.bin"
+	echo secret >"$WORK/secret.txt"
+	ln -s ../../secret.txt "$r/files/out"
+	ln -s /etc/hostname "$r/files/abs"
+	G ndivctl ring add files 2>/dev/null
+	G ndivctl slhttpd offload add prefix /files/ ring files 2>/dev/null
+	pid=$(G sh -c "setsid ndiv-offloadd --ring files --root $r \
+		>/tmp/offloadd-files.log 2>&1 </dev/null & echo \$!") || return 1
+	daemon_wait files || return 1
+	out=$(curl -sS --max-time 10 -o "$WORK/got" \
+		-w '%{http_code} %{content_type}' "$URL/files/a.json") || return 1
+	expect_eq "a.json" "$out" "200 application/json" || return 1
+	cmp -s "$WORK/got" "$r/files/a.json" || { ktap_diag "a.json differs"; return 1; }
+	out=$(curl -sS --max-time 10 -o "$WORK/got" \
+		-w '%{http_code} %{content_type}' "$URL/files/") || return 1
+	expect_eq "index" "$out" "200 text/html" || return 1
+	cmp -s "$WORK/got" "$r/files/index.html" || return 1
+	out=$(curl -sS --max-time 60 -o "$WORK/got" -w '%{http_code}' \
+		"$URL/files/big.bin") || return 1
+	expect_eq "big.bin" "$out" 200 || return 1
+	cmp "$WORK/got" "$r/files/big.bin" || return 1
+	for p in missing sub/x; do
+		out=$(curl -sS --max-time 10 -o /dev/null -w '%{http_code}' \
+			"$URL/files/$p") || return 1
+		expect_eq "$p" "$out" 404 || return 1
+	done
+	for p in ../../secret.txt %2e%2e/%2e%2e/secret.txt out abs sub; do
+		out=$(curl -sS --max-time 10 --path-as-is -o "$WORK/got" \
+			-w '%{http_code}' "$URL/files/$p") || return 1
+		expect_eq "$p" "$out" 403 || return 1
+		grep -q secret "$WORK/got" && { ktap_diag "$p escaped"; return 1; }
+	done
+	G kill "$pid"
+}
+
 # Start a Python daemon (script $1, ring $2) in the guest; its pid.
 py_start() {
 	G sh -c "setsid $PY $1 $2 >/tmp/py-$2.log 2>&1 </dev/null & echo \$!"
@@ -348,7 +390,8 @@ trap 'rm -rf "$WORK"' EXIT
 CASES=${NDIV_RING_CASES:-"case_ring_add_show_del case_ring_netns_and_cap
 case_ring_mmap_rights case_ring_takeover_never_ebusy case_ring_del_revokes
 case_offload_echo case_offload_no_daemon_503 case_offload_ring_full_503
-case_offload_kill9_failover case_offload_long_body case_python_example
+case_offload_kill9_failover case_offload_long_body case_offload_root
+case_python_example
 case_hostile_daemon
 case_rmmod_with_daemon"}
 # shellcheck disable=SC2086

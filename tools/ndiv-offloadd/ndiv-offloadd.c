@@ -3,15 +3,20 @@
  * ndiv-offloadd: a daemon on libndiv that answers the requests an ndiv
  * app hands to a ring (Documentation/ring.rst).
  *
- *	ndiv-offloadd --ring NAME --echo
+ *	ndiv-offloadd --ring NAME { --echo | --root DIR }
  *
  * --echo answers each request 200 with a JSON object: method, path,
- * query, version, headers and the client's address and port. One thread
- * serves every CPU's queue, sleeping in epoll when all are empty.
+ * query, version, headers and the client's address and port. --root
+ * serves the file at the request's path (percent-decoded) beneath DIR,
+ * never outside it: Content-Type from the extension, index.html for a
+ * directory path, 404 for a missing file, 403 for what may not be read
+ * or leaves the tree, 413 above the ring's max_body. One thread serves
+ * every CPU's queue, sleeping in epoll when all are empty.
  *
- * Exit status: 0 on SIGTERM/SIGINT, 1 bad command line, 2 no such ring
- * or device, 3 refused (permission, the ring was taken or deleted).
+ * Exit status: 0 on SIGTERM/SIGINT, 1 bad command line, 2 no such ring,
+ * device or DIR, 3 refused (permission, the ring was taken or deleted).
  */
+#define _GNU_SOURCE	/* O_PATH */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
@@ -19,11 +24,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <strings.h>
 #include <sys/epoll.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "libndiv.h"
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define BATCH		32
 #define OUT_MAX		(64 * 1024)
 
@@ -159,50 +170,248 @@ static void echo_json(struct buf *b, const struct ndiv_queue *q,
 
 static const char echo_head[] = "Content-Type: application/json\r\n";
 
-/* Answer one request; a body longer than a slot goes in parts. */
-static int answer(struct ndiv *nd, struct ndiv_queue *q,
-		  const struct ndiv_ring_req *req, struct buf *b)
+/* A free response slot; the kernel frees them when kicked. */
+static int slot(struct ndiv *nd, struct ndiv_queue *q, uint32_t *si)
 {
-	size_t hl = sizeof(echo_head) - 1, room, off = 0, n;
-	uint32_t si;
-	unsigned int flags;
 	int err;
 
-	b->len = 0;
-	b->overflow = 0;
-	echo_json(b, q, req);
-	if (b->overflow) {
-		if (ndiv_reserve(q, 1, &si) != 1)
-			return -ENOBUFS;
-		err = ndiv_respond(q, si, req->id, 500, 0, NULL, 0, NULL, 0);
-		ndiv_submit(q, 1);
-		return err;
+	while (ndiv_reserve(q, 1, si) != 1) {
+		err = ndiv_kick(nd);
+		if (err)
+			return err;
+		if (stopping())
+			return -EINTR;
 	}
+	return 0;
+}
+
+/* Send a response; a body longer than a slot goes in parts. */
+static int send_resp(struct ndiv *nd, struct ndiv_queue *q, uint64_t id,
+		     unsigned int status, const char *head, const char *body,
+		     size_t len)
+{
+	size_t hl = head ? strlen(head) : 0, room, off = 0, n;
+	unsigned int flags;
+	uint32_t si;
+	int err;
+
 	room = ndiv_body_room(q, hl);
 	do {
-		n = b->len - off < room ? b->len - off : room;
-		flags = off + n < b->len ? NDIV_RING_RESP_F_MORE : 0;
-		/* The kernel frees response slots when kicked. */
-		while (ndiv_reserve(q, 1, &si) != 1) {
-			err = ndiv_kick(nd);
-			if (err)
-				return err;
-			if (stopping())
-				return -EINTR;
-		}
+		n = len - off < room ? len - off : room;
+		flags = off + n < len ? NDIV_RING_RESP_F_MORE : 0;
+		err = slot(nd, q, &si);
+		if (err)
+			return err;
 		if (!off)
-			err = ndiv_respond(q, si, req->id, 200, flags, echo_head,
-					   hl, b->p, n);
+			err = ndiv_respond(q, si, id, status, flags, head, hl,
+					   body, n);
 		else
-			err = ndiv_respond_more(q, si, req->id, flags,
-						b->p + off, n);
+			err = ndiv_respond_more(q, si, id, flags, body + off, n);
 		if (err)
 			return err;
 		ndiv_submit(q, 1);
 		off += n;
 		room = ndiv_body_room(q, 0);
-	} while (off < b->len);
+	} while (off < len);
 	return 0;
+}
+
+static int answer_echo(struct ndiv *nd, struct ndiv_queue *q,
+		       const struct ndiv_ring_req *req, struct buf *b)
+{
+	b->len = 0;
+	b->overflow = 0;
+	echo_json(b, q, req);
+	if (b->overflow)
+		return send_resp(nd, q, req->id, 500, NULL, NULL, 0);
+	return send_resp(nd, q, req->id, 200, echo_head, b->p, b->len);
+}
+
+/* ---- --root DIR ---------------------------------------------------- */
+
+static int root_fd = -1;
+
+static const struct {
+	const char *ext, *type;
+} types[] = {
+	{ "html", "text/html" }, { "htm", "text/html" },
+	{ "css", "text/css" }, { "js", "text/javascript" },
+	{ "json", "application/json" }, { "txt", "text/plain" },
+	{ "png", "image/png" }, { "jpg", "image/jpeg" },
+	{ "jpeg", "image/jpeg" }, { "gif", "image/gif" },
+	{ "svg", "image/svg+xml" }, { "ico", "image/x-icon" },
+	{ "pdf", "application/pdf" }, { "wasm", "application/wasm" },
+	{ "xml", "application/xml" },
+};
+
+static const char *type_of(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	size_t i;
+
+	if (dot && !strchr(dot, '/'))
+		for (i = 0; i < ARRAY_SIZE(types); i++)
+			if (!strcasecmp(dot + 1, types[i].ext))
+				return types[i].type;
+	return "application/octet-stream";
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/*
+ * The path of a target, percent-decoded, without its leading '/', into
+ * out; index.html for a directory. -1 for a bad or NUL escape.
+ */
+static int decode_path(const char *t, size_t len, char *out, size_t cap)
+{
+	size_t i, o = 0;
+	int hi, lo;
+
+	for (i = 0; i < len && t[i] != '?'; i++) {
+		char c = t[i];
+
+		if (c == '%') {
+			if (i + 2 >= len)
+				return -1;
+			hi = hexval(t[i + 1]);
+			lo = hexval(t[i + 2]);
+			if (hi < 0 || lo < 0 || (hi | lo) == 0)
+				return -1;
+			c = (char)(hi << 4 | lo);
+			i += 2;
+		}
+		if (o + 1 >= cap)
+			return -1;
+		if (o || c != '/')
+			out[o++] = c;
+	}
+	if (!o || out[o - 1] == '/') {
+		if (o + sizeof("index.html") > cap)
+			return -1;
+		memcpy(out + o, "index.html", sizeof("index.html"));
+		return 0;
+	}
+	out[o] = 0;
+	return 0;
+}
+
+/*
+ * Open path beneath the root and nowhere else: openat2() with
+ * RESOLVE_BENEATH refuses "..", absolute paths and symbolic links that
+ * leave the tree (EXDEV), and magic links.
+ */
+static int open_beneath(const char *path)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+
+	return (int)syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
+}
+
+static int status_of_errno(int err)
+{
+	switch (err) {
+	case ENOENT:
+	case ENOTDIR:
+	case ENAMETOOLONG:
+		return 404;
+	case EXDEV:
+	case EACCES:
+	case EPERM:
+	case ELOOP:
+		return 403;
+	}
+	return 500;
+}
+
+static const char *reason(int status)
+{
+	switch (status) {
+	case 400: return "Bad Request";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 413: return "Content Too Large";
+	}
+	return "Internal Server Error";
+}
+
+static int send_error(struct ndiv *nd, struct ndiv_queue *q, uint64_t id,
+		      int status)
+{
+	char body[64];
+	int n = snprintf(body, sizeof(body), "%d %s\n", status,
+			 reason(status));
+
+	return send_resp(nd, q, id, status, "Content-Type: text/plain\r\n",
+			 body, n);
+}
+
+/* Read all of fd, at most max bytes; the size in *len. */
+static char *read_all(int fd, size_t size, size_t *len)
+{
+	char *p = malloc(size ? size : 1);
+	size_t off = 0;
+	ssize_t n;
+
+	while (p && off < size) {
+		n = read(fd, p + off, size - off);
+		if (n <= 0) {
+			free(p);
+			return NULL;
+		}
+		off += n;
+	}
+	*len = off;
+	return p;
+}
+
+static int answer_file(struct ndiv *nd, struct ndiv_queue *q,
+		       const struct ndiv_ring_req *req)
+{
+	const char *t = NULL;
+	char path[4096], head[128], *body;
+	size_t tl = 0, len;
+	struct stat st;
+	int fd, err;
+
+	t = ndiv_span(q, req, &req->target, &tl);
+	if (!t || decode_path(t, tl, path, sizeof(path)))
+		return send_error(nd, q, req->id, 400);
+	fd = open_beneath(path);
+	if (fd < 0)
+		return send_error(nd, q, req->id, status_of_errno(errno));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return send_error(nd, q, req->id, 403);
+	}
+	if ((uint64_t)st.st_size > ndiv_info(nd)->max_body) {
+		close(fd);
+		return send_error(nd, q, req->id, 413);
+	}
+	body = read_all(fd, st.st_size, &len);
+	close(fd);
+	if (!body)
+		return send_error(nd, q, req->id, 500);
+	snprintf(head, sizeof(head), "Content-Type: %s\r\n", type_of(path));
+	err = send_resp(nd, q, req->id, 200, head, body, len);
+	free(body);
+	return err;
+}
+
+static int answer(struct ndiv *nd, struct ndiv_queue *q,
+		  const struct ndiv_ring_req *req, struct buf *b)
+{
+	if (root_fd >= 0)
+		return answer_file(nd, q, req);
+	return answer_echo(nd, q, req, b);
 }
 
 /* Serve what queue q has; returns requests answered, or -errno. */
@@ -296,7 +505,7 @@ static int run(struct ndiv *nd)
 
 static void usage(FILE *f)
 {
-	fputs("Usage: ndiv-offloadd --ring NAME --echo\n", f);
+	fputs("Usage: ndiv-offloadd --ring NAME { --echo | --root DIR }\n", f);
 }
 
 int main(int argc, char **argv)
@@ -304,21 +513,25 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "ring", required_argument, NULL, 'r' },
 		{ "echo", no_argument, NULL, 'e' },
+		{ "root", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *ring = NULL;
+	const char *ring = NULL, *root = NULL;
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct ndiv *nd;
 	int c, echo = 0, err;
 
-	while ((c = getopt_long(argc, argv, "r:eh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:eR:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			ring = optarg;
 			break;
 		case 'e':
 			echo = 1;
+			break;
+		case 'R':
+			root = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -328,9 +541,17 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (!ring || !echo || optind != argc) {
+	if (!ring || echo == !!root || optind != argc) {
 		usage(stderr);
 		return 1;
+	}
+	if (root) {
+		root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (root_fd < 0) {
+			fprintf(stderr, "ndiv-offloadd: %s: %s\n", root,
+				strerror(errno));
+			return 2;
+		}
 	}
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
