@@ -343,6 +343,32 @@ case_offload_root() {
 	G kill "$pid"
 }
 
+# ndiv-offloadd --exec: CGI/1.1, the program's status, type and body; a
+# failing program is a 502.
+case_offload_exec() {
+	cat >"$WORK/cgi.sh" <<'EOF'
+#!/bin/sh
+[ "$PATH_INFO" = /cgi/fail ] && exit 1
+printf 'Content-Type: text/plain\r\nStatus: 201 Created\r\nContent-Length: 9\r\n\r\n'
+echo "$REQUEST_METHOD $PATH_INFO $QUERY_STRING $REMOTE_ADDR $HTTP_X_TEST"
+EOF
+	chmod +x "$WORK/cgi.sh"
+	G ndivctl ring add cgi 2>/dev/null
+	G ndivctl slhttpd offload add prefix /cgi/ ring cgi 2>/dev/null
+	pid=$(G sh -c "setsid ndiv-offloadd --ring cgi --exec $WORK/cgi.sh \
+		>/tmp/offloadd-cgi.log 2>&1 </dev/null & echo \$!") || return 1
+	daemon_wait cgi || return 1
+	out=$(curl -sS --max-time 10 -H 'X-Test: t1' -o "$WORK/got" \
+		-w '%{http_code} %{content_type}' "$URL/cgi/run?a=1") || return 1
+	expect_eq "status, type" "$out" "201 text/plain" || return 1
+	expect_eq "body" "$(cat "$WORK/got")" \
+		"GET /cgi/run a=1 $NDIV_LAB_HOST_IP t1" || return 1
+	out=$(curl -sS --max-time 10 -o /dev/null -w '%{http_code}' \
+		"$URL/cgi/fail") || return 1
+	expect_eq "failing program" "$out" 502 || return 1
+	G kill "$pid"
+}
+
 # Start a Python daemon (script $1, ring $2) in the guest; its pid.
 py_start() {
 	G sh -c "setsid $PY $1 $2 >/tmp/py-$2.log 2>&1 </dev/null & echo \$!"
@@ -391,6 +417,7 @@ CASES=${NDIV_RING_CASES:-"case_ring_add_show_del case_ring_netns_and_cap
 case_ring_mmap_rights case_ring_takeover_never_ebusy case_ring_del_revokes
 case_offload_echo case_offload_no_daemon_503 case_offload_ring_full_503
 case_offload_kill9_failover case_offload_long_body case_offload_root
+case_offload_exec
 case_python_example
 case_hostile_daemon
 case_rmmod_with_daemon"}

@@ -11,7 +11,12 @@
  * never outside it: Content-Type from the extension, index.html for a
  * directory path, 404 for a missing file, 403 for what may not be read
  * or leaves the tree, 413 above the ring's max_body. One thread serves
- * every CPU's queue, sleeping in epoll when all are empty.
+ * every CPU's queue, sleeping in epoll when all are empty. --exec runs
+ * CMD (with /bin/sh -c) CGI/1.1-style for each request: the request in
+ * its environment, its standard output the response (CGI header lines,
+ * "Status:" among them, an empty line, the body); 502 if it fails or
+ * writes no header section, 504 if it takes more than 10 s. One at a
+ * time: the daemon waits for each program.
  *
  * Exit status: 0 on SIGTERM/SIGINT, 1 bad command line, 2 no such ring,
  * device or DIR, 3 refused (permission, the ring was taken or deleted).
@@ -27,7 +32,10 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <strings.h>
+#include <ctype.h>
+#include <poll.h>
 #include <sys/epoll.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -339,6 +347,8 @@ static const char *reason(int status)
 	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 413: return "Content Too Large";
+	case 502: return "Bad Gateway";
+	case 504: return "Gateway Timeout";
 	}
 	return "Internal Server Error";
 }
@@ -406,9 +416,220 @@ static int answer_file(struct ndiv *nd, struct ndiv_queue *q,
 	return err;
 }
 
+/* ---- --exec CMD ---------------------------------------------------- */
+
+static const char *exec_cmd;
+/* A program gets this long to finish its output. */
+#define EXEC_TIMEOUT_MS	10000
+#define ENV_MAX		(NDIV_RING_MAX_HEADERS + 16)
+
+struct cgi_env {
+	char *v[ENV_MAX + 1];
+	int n;
+};
+
+static void env_add(struct cgi_env *e, const char *k, const char *v,
+		    size_t vlen)
+{
+	char *s;
+
+	if (e->n == ENV_MAX || asprintf(&s, "%s=%.*s", k, (int)vlen, v) < 0)
+		return;
+	e->v[e->n++] = s;
+}
+
+/* HTTP_NAME for header name (letters upper-cased, '-' to '_'). */
+static void env_add_header(struct cgi_env *e, const char *name, size_t nl,
+			   const char *value, size_t vl)
+{
+	char key[80];
+	size_t i;
+
+	if (nl > sizeof(key) - 6)
+		return;
+	memcpy(key, "HTTP_", 5);
+	for (i = 0; i < nl; i++) {
+		char c = name[i];
+
+		key[5 + i] = c == '-' ? '_' : (c >= 'a' && c <= 'z') ?
+			     c - 'a' + 'A' : c;
+	}
+	key[5 + nl] = 0;
+	env_add(e, key, value, vl);
+}
+
+/* The CGI/1.1 meta-variables of req (RFC 3875 4.1). */
+static void cgi_env_of(struct cgi_env *e, const struct ndiv_queue *q,
+		       const struct ndiv_ring_req *req)
+{
+	const struct ndiv_ring_hdr *h = (const void *)(req + 1);
+	const char *m, *t, *qm, *name, *value;
+	char num[16], addr[INET6_ADDRSTRLEN];
+	size_t ml = 0, tl = 0, nl, vl;
+	unsigned int i;
+
+	m = ndiv_span(q, req, &req->method, &ml);
+	t = ndiv_span(q, req, &req->target, &tl);
+	qm = t ? memchr(t, '?', tl) : NULL;
+	env_add(e, "GATEWAY_INTERFACE", "CGI/1.1", 7);
+	env_add(e, "SERVER_SOFTWARE", "ndiv-offloadd", 13);
+	env_add(e, "REQUEST_METHOD", m ? m : "", m ? ml : 0);
+	env_add(e, "PATH_INFO", t ? t : "", qm ? (size_t)(qm - t) : tl);
+	env_add(e, "QUERY_STRING", qm ? qm + 1 : "",
+		qm ? tl - (size_t)(qm - t) - 1 : 0);
+	snprintf(num, sizeof(num), "HTTP/%u.%u", req->version >> 8,
+		 req->version & 0xff);
+	env_add(e, "SERVER_PROTOCOL", num, strlen(num));
+	if (!inet_ntop(req->family == NDIV_RING_IPV6 ? AF_INET6 : AF_INET,
+		       req->addr, addr, sizeof(addr)))
+		addr[0] = 0;
+	env_add(e, "REMOTE_ADDR", addr, strlen(addr));
+	snprintf(num, sizeof(num), "%u", req->port);
+	env_add(e, "REMOTE_PORT", num, strlen(num));
+	snprintf(num, sizeof(num), "%u", req->local_port);
+	env_add(e, "SERVER_PORT", num, strlen(num));
+	env_add(e, "PATH", "/usr/local/bin:/usr/bin:/bin", 28);
+	for (i = 0; i < req->nr_headers && i < NDIV_RING_MAX_HEADERS; i++) {
+		name = ndiv_span(q, req, &h[i].name, &nl);
+		value = ndiv_span(q, req, &h[i].value, &vl);
+		if (name && value)
+			env_add_header(e, name, nl, value, vl);
+	}
+	e->v[e->n] = NULL;
+}
+
+static void cgi_env_free(struct cgi_env *e)
+{
+	while (e->n)
+		free(e->v[--e->n]);
+}
+
+/* Run exec_cmd with env; its standard output into b. 0 or -errno. */
+static int cgi_run(char **env, struct buf *b)
+{
+	struct pollfd pfd;
+	int p[2], st, err = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		err = -errno;
+		close(p[0]);
+		close(p[1]);
+		return err;
+	}
+	if (!pid) {
+		int null = open("/dev/null", O_RDONLY);
+
+		if (null < 0 || dup2(null, 0) < 0 || dup2(p[1], 1) < 0)
+			_exit(127);
+		execle("/bin/sh", "sh", "-c", exec_cmd, (char *)NULL, env);
+		_exit(127);
+	}
+	close(p[1]);
+	pfd.fd = p[0];
+	pfd.events = POLLIN;
+	for (;;) {
+		if (poll(&pfd, 1, EXEC_TIMEOUT_MS) != 1) {
+			err = -ETIMEDOUT;
+			break;
+		}
+		n = read(p[0], b->p + b->len, b->cap - b->len);
+		if (n <= 0)
+			break;
+		b->len += n;
+		if (b->len == b->cap) {
+			err = -EFBIG;
+			break;
+		}
+	}
+	close(p[0]);
+	if (err)
+		kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	if (!err && (!WIFEXITED(st) || WEXITSTATUS(st)))
+		err = -ECHILD;
+	return err;
+}
+
+/* Is line (without its end) a header line the kernel will take? */
+static int cgi_line_ok(const char *l, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (isalnum((unsigned char)l[i]) || l[i] == '-' ||
+			   l[i] == '_'))
+		i++;
+	if (!i || i == len || l[i] != ':')
+		return 0;
+	if ((i == 14 && !strncasecmp(l, "content-length", 14)) ||
+	    (i == 17 && !strncasecmp(l, "transfer-encoding", 17)))
+		return 0;
+	for (i++; i < len; i++)
+		if ((unsigned char)l[i] < ' ' && l[i] != '\t')
+			return 0;
+	return 1;
+}
+
+/*
+ * The program's output: CGI header lines, an empty line, the body.
+ * "Status: NNN" sets the status; other well-formed lines go to the client
+ * with CRLF endings. Returns the status, head in head, *body_off set.
+ */
+static int cgi_parse(const struct buf *b, char *head, size_t cap,
+		     size_t *body_off)
+{
+	const char *p = b->p, *end = b->p + b->len, *nl;
+	size_t hl = 0, len;
+	int status = 200;
+
+	for (;;) {
+		nl = memchr(p, '\n', end - p);
+		if (!nl)
+			return -1;
+		len = nl - p - (nl > p && nl[-1] == '\r');
+		if (!len) {
+			*body_off = nl + 1 - b->p;
+			head[hl] = 0;
+			return status;
+		}
+		if (len > 7 && !strncasecmp(p, "status:", 7))
+			status = atoi(p + 7);
+		else if (cgi_line_ok(p, len) && hl + len + 3 <= cap)
+			hl += sprintf(head + hl, "%.*s\r\n", (int)len, p);
+		p = nl + 1;
+	}
+}
+
+static int answer_exec(struct ndiv *nd, struct ndiv_queue *q,
+		       const struct ndiv_ring_req *req, struct buf *b)
+{
+	struct cgi_env e = { .n = 0 };
+	char head[2048];
+	size_t off = 0;
+	int status, err;
+
+	cgi_env_of(&e, q, req);
+	b->len = 0;
+	err = cgi_run(e.v, b);
+	cgi_env_free(&e);
+	if (err)
+		return send_error(nd, q, req->id, err == -ETIMEDOUT ? 504 : 502);
+	status = cgi_parse(b, head, sizeof(head), &off);
+	if (status < 100 || status > 599)
+		return send_error(nd, q, req->id, 502);
+	return send_resp(nd, q, req->id, status, head, b->p + off,
+			 b->len - off);
+}
+
 static int answer(struct ndiv *nd, struct ndiv_queue *q,
 		  const struct ndiv_ring_req *req, struct buf *b)
 {
+	if (exec_cmd)
+		return answer_exec(nd, q, req, b);
 	if (root_fd >= 0)
 		return answer_file(nd, q, req);
 	return answer_echo(nd, q, req, b);
@@ -505,7 +726,8 @@ static int run(struct ndiv *nd)
 
 static void usage(FILE *f)
 {
-	fputs("Usage: ndiv-offloadd --ring NAME { --echo | --root DIR }\n", f);
+	fputs("Usage: ndiv-offloadd --ring NAME { --echo | --root DIR | --exec CMD }\n",
+	      f);
 }
 
 int main(int argc, char **argv)
@@ -514,6 +736,7 @@ int main(int argc, char **argv)
 		{ "ring", required_argument, NULL, 'r' },
 		{ "echo", no_argument, NULL, 'e' },
 		{ "root", required_argument, NULL, 'R' },
+		{ "exec", required_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -522,7 +745,7 @@ int main(int argc, char **argv)
 	struct ndiv *nd;
 	int c, echo = 0, err;
 
-	while ((c = getopt_long(argc, argv, "r:eR:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:eR:x:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			ring = optarg;
@@ -533,6 +756,9 @@ int main(int argc, char **argv)
 		case 'R':
 			root = optarg;
 			break;
+		case 'x':
+			exec_cmd = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -541,7 +767,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (!ring || echo == !!root || optind != argc) {
+	if (!ring || echo + !!root + !!exec_cmd != 1 || optind != argc) {
 		usage(stderr);
 		return 1;
 	}
