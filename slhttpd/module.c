@@ -216,8 +216,11 @@ static void slhttpd_replay_tx(struct net_device *dev, struct ndiv_frame *f)
  * answer is kept, the client gets it now rather than at its next
  * retransmission timeout. Context: BH disabled (the ring's answer
  * callback), which is also what keeps this CPU's buffer ours.
+ *
+ * Return: true if the answer was one frame, which acknowledges the
+ * request: nothing of it will be resumed.
  */
-void slhttpd_replay(struct net_device *dev, const struct slh_config *cfg,
+bool slhttpd_replay(struct net_device *dev, const struct slh_config *cfg,
 		    const struct ndiv_frame *f)
 {
 	const struct slhttpd_keys *keys = rcu_dereference_bh(slhttpd_keys);
@@ -240,10 +243,11 @@ void slhttpd_replay(struct net_device *dev, const struct slh_config *cfg,
 		.offload_ctx = &oc,
 	};
 	struct ndiv_frame g = *f;
+	bool one = false;
 
 	lockdep_assert_in_softirq();
 	if (f->len > SLHTTPD_REPLAY_SIZE - 2 * SLHTTPD_REPLAY_HEAD)
-		return;
+		return false;
 	g.data = buf + SLHTTPD_REPLAY_HEAD;
 	g.headroom = SLHTTPD_REPLAY_HEAD;
 	g.tailroom = SLHTTPD_REPLAY_SIZE - SLHTTPD_REPLAY_HEAD - f->len;
@@ -252,11 +256,14 @@ void slhttpd_replay(struct net_device *dev, const struct slh_config *cfg,
 	stats = ndiv_app_stats_begin(&slhttpd_stats);
 	env.cnt = stats->cnt;
 	__skb_queue_head_init(&em.pending);
-	if (slh_handle(&env, &g) == NDIV_TX)
+	if (slh_handle(&env, &g) == NDIV_TX) {
 		slhttpd_replay_tx(dev, &g);
+		one = true;
+	}
 	if (unlikely(!skb_queue_empty(&em.pending)))
 		slhttpd_emit_purge(&em);
 	ndiv_app_stats_end(stats);
+	return one;
 }
 
 /* ---- cookie keys (process context) ----------------------------------- */

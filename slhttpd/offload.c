@@ -445,6 +445,7 @@ static void slho_answer(void *ctx, const struct ndiv_ringdev_answer *a)
 	struct slho_bucket *b = &slho_table[slho_hash(k)];
 	struct net_device *dev = NULL;
 	struct slho_entry *e;
+	bool one;
 
 	spin_lock(&b->lock);
 	e = slho_find(b, k);
@@ -457,11 +458,23 @@ static void slho_answer(void *ctx, const struct ndiv_ringdev_answer *a)
 		}
 	}
 	spin_unlock(&b->lock);
+	if (!dev)
+		return;
 	/* BH is disabled, an RCU read side: e stays until we are done. */
-	if (dev) {
-		slhttpd_replay(dev, &e->cfg, &e->f);
-		netdev_put(dev, &e->tracker);
-	}
+	one = slhttpd_replay(dev, &e->cfg, &e->f);
+	netdev_put(dev, &e->tracker);
+	if (!one)
+		return;
+	/*
+	 * Answered in one segment, which acknowledges the request: no
+	 * resume will ask for these bytes. Should that segment be lost, the
+	 * client sends the (idempotent) request again and it is handed over
+	 * anew. Freeing the entry now keeps the store for what needs it.
+	 */
+	spin_lock(&b->lock);
+	if (slho_find(b, k) == e)
+		slho_remove(e);
+	spin_unlock(&b->lock);
 }
 
 static const struct ndiv_ringdev_ops slho_ring_ops = {

@@ -91,7 +91,7 @@ struct slhttpd_offload_ctx {
 };
 
 /* module.c: answer a kept request frame again. BH disabled. */
-void slhttpd_replay(struct net_device *dev, const struct slh_config *cfg,
+bool slhttpd_replay(struct net_device *dev, const struct slh_config *cfg,
 		    const struct ndiv_frame *f);
 
 /* offload.c; the rules under slhttpd_mutex. */

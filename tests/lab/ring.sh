@@ -280,6 +280,36 @@ case_rmmod_with_daemon() {
 	G modprobe slhttpd && G ndivctl link attach dev "$DEV" app slhttpd
 }
 
+# kill -9 under wrk: every request is answered 200 or 503, none hangs,
+# and a restarted daemon serves again within a second.
+case_offload_kill9_under_wrk() {
+	offload_setup || return 1
+	pid=$(daemon_start echo) || return 1
+	daemon_wait echo || return 1
+	wrk -t2 -c8 -d6s --timeout 3s -s "$LAB/ring_wrk.lua" \
+		"$URL/rest/load" >"$WORK/wrk" 2>&1 &
+	wpid=$!
+	sleep 2
+	G kill -9 "$pid"
+	sleep 1
+	pid=$(daemon_start echo) || return 1
+	daemon_wait echo || return 1
+	out=$(curl -sS --max-time 1 -o /dev/null -w '%{http_code}' \
+		"$URL/rest/after") || { ktap_diag "not served within 1 s"; return 1; }
+	expect_eq "after restart" "$out" 200 || return 1
+	wait "$wpid"
+	cat "$WORK/wrk"
+	grep -q '^timeouts 0 errors 0$' "$WORK/wrk" ||
+		{ ktap_diag "requests hung or failed"; return 1; }
+	other=$(awk '$1 == "status" && $2 != 200 && $2 != 503' "$WORK/wrk")
+	expect_eq "statuses other than 200 and 503" "$other" "" || return 1
+	n200=$(awk '$1 == "status" && $2 == 200 { print $3 }' "$WORK/wrk")
+	n503=$(awk '$1 == "status" && $2 == 503 { print $3 }' "$WORK/wrk")
+	expect_ge "200s" "${n200:-0}" 1 || return 1
+	expect_ge "503s (no daemon for a second)" "${n503:-0}" 1 || return 1
+	G kill "$pid"
+}
+
 # A body longer than a slot comes in several descriptors and leaves in
 # several segments: 700 quotes in a header are 1400 bytes of JSON.
 case_offload_long_body() {
@@ -416,7 +446,8 @@ trap 'rm -rf "$WORK"' EXIT
 CASES=${NDIV_RING_CASES:-"case_ring_add_show_del case_ring_netns_and_cap
 case_ring_mmap_rights case_ring_takeover_never_ebusy case_ring_del_revokes
 case_offload_echo case_offload_no_daemon_503 case_offload_ring_full_503
-case_offload_kill9_failover case_offload_long_body case_offload_root
+case_offload_kill9_failover case_offload_kill9_under_wrk
+case_offload_long_body case_offload_root
 case_offload_exec
 case_python_example
 case_hostile_daemon
