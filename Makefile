@@ -173,6 +173,14 @@ bench-ring-native:
 	@$(BUILD)/bench/ring_bench $(RING_BENCH_ARGS) | \
 		tee $(BUILD)/bench/ring-native.json
 
+# The ring to user space natively and in the lab: slhttpd with
+# ndiv-offloadd --echo against nginx proxy_pass to a local upstream
+# (tools/bench/bench-ring.sh). Writes build/bench/ring.json and
+# Documentation/benchmarks/ring.rst; about 2 minutes.
+.PHONY: bench-ring
+bench-ring: all
+	@tools/bench/bench-ring.sh
+
 # libndiv, the daemon's side of the ring (tools/libndiv): built with the
 # tools into build/lib, installed with make install (library, libndiv.h,
 # <linux/ndiv_ring.h>, libndiv.pc).
