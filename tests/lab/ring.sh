@@ -172,6 +172,14 @@ h = {k.lower(): v for k, v in d["headers"]}
 assert h["x-test"] == '"quoted"', h
 assert h["host"] == sys.argv[3], h
 PYEOF
+	# IPv6: the client's address as IPv6
+	out=$(curl -sS --max-time 10 -g "http://[$NDIV_LAB_GUEST_IP6]/rest/six") ||
+		return 1
+	echo "$out" | "$PY" -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["path"] == "/rest/six" and d["client"] == sys.argv[1], d
+' "$NDIV_LAB_HOST_IP6" || return 1
 	# HEAD: the same response without its body
 	out=$(curl -sS --max-time 10 -I -o /dev/null -w '%{http_code}' \
 		"$URL/rest/x") || return 1
