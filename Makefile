@@ -109,6 +109,10 @@ install: all
 	install -D -m 755 $(BUILD)/bin/ndivctl $(DESTDIR)$(PREFIX)/sbin/ndivctl
 	install -D -m 644 $(BUILD)/man/ndivctl.8 \
 		$(DESTDIR)$(PREFIX)/share/man/man8/ndivctl.8
+	install -D -m 755 $(BUILD)/bin/ndiv-offloadd \
+		$(DESTDIR)$(PREFIX)/sbin/ndiv-offloadd
+	install -D -m 644 tools/ndiv-offloadd/ndiv-offloadd@.service \
+		$(DESTDIR)$(PREFIX)/lib/systemd/system/ndiv-offloadd@.service
 	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
 
 clean:
@@ -188,6 +192,14 @@ bench-ring-native:
 	@$(BUILD)/bench/ring_bench $(RING_BENCH_ARGS) | \
 		tee $(BUILD)/bench/ring-native.json
 
+# The ring to user space natively and in the lab: slhttpd with
+# ndiv-offloadd --echo against nginx proxy_pass to a local upstream
+# (tools/bench/bench-ring.sh). Writes build/bench/ring.json and
+# Documentation/benchmarks/ring.rst; about 2 minutes.
+.PHONY: bench-ring
+bench-ring: all
+	@tools/bench/bench-ring.sh
+
 # libndiv, the daemon's side of the ring (tools/libndiv): built with the
 # tools into build/lib, installed with make install (library, libndiv.h,
 # <linux/ndiv_ring.h>, libndiv.pc).
@@ -201,6 +213,11 @@ install-libndiv: libndiv
 		PREFIX=$(PREFIX) install
 	@[ -n "$(DESTDIR)" ] || ldconfig
 clean: clean-libndiv
+# ndiv-offloadd, the daemon on libndiv (tools/ndiv-offloadd).
+.PHONY: offloadd
+tools: offloadd
+offloadd: libndiv
+	@$(MAKE) -s -C tools/ndiv-offloadd O=$(BUILD)/bin LIBNDIV=$(BUILD)/lib
 .PHONY: clean-libndiv
 clean-libndiv:
 	rm -rf $(BUILD)/lib

@@ -549,12 +549,21 @@ static int __init ndiv_init(void)
 	/* Replays NETDEV_REGISTER for the devices that already exist. */
 	err = register_netdevice_notifier(&ndiv_netdev_nb);
 	if (err)
-		ndiv_sysfs_exit();
+		goto err_sysfs;
+	err = ndiv_ringdev_init();
+	if (err)
+		goto err_notifier;
+	return 0;
+err_notifier:
+	unregister_netdevice_notifier(&ndiv_netdev_nb);
+err_sysfs:
+	ndiv_sysfs_exit();
 	return err;
 }
 
 static void __exit ndiv_exit(void)
 {
+	ndiv_ringdev_exit();
 	/* Replays NETDEV_UNREGISTER: every device is unbound and cleaned. */
 	unregister_netdevice_notifier(&ndiv_netdev_nb);
 	ndiv_sysfs_exit();

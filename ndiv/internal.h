@@ -54,6 +54,9 @@ int ndiv_dev_sysfs_add(struct ndiv_dev *nd);
 int ndiv_dev_sysfs_add_queues(struct ndiv_dev *nd);
 void ndiv_dev_sysfs_del(struct ndiv_dev *nd);
 
+int ndiv_ringdev_init(void);
+void ndiv_ringdev_exit(void);
+
 int ndiv_generic_enable(struct ndiv_dev *nd);
 void ndiv_generic_disable(struct ndiv_dev *nd);
 

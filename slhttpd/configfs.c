@@ -3,7 +3,7 @@
  * slhttpd's configuration in configfs (Documentation/ABI/testing/
  * configfs-slhttpd):
  *
- *   /sys/kernel/config/slhttpd/{ports,invalid,rotate,addresses,date}
+ *   /sys/kernel/config/slhttpd/{ports,invalid,rotate,addresses,date,offload}
  *   /sys/kernel/config/slhttpd/objects/NAME/
  *		{path,type,status,location,body,size,enable}
  *
@@ -301,11 +301,159 @@ static ssize_t slhttpd_date_store(struct config_item *item,
 	return ret;
 }
 
+/*
+ * offload: "PREFIX RING" lines; "add PREFIX RING" and "del PREFIX" change
+ * one rule. A prefix is a path start ('/' then visible characters), a
+ * ring a ring name (Documentation/ring.rst); the ring need not exist yet:
+ * while it does not, or has no daemon, matching requests get a 503.
+ */
+static ssize_t slhttpd_offload_show(struct config_item *item, char *page)
+{
+	const struct slhttpd_offloads *rules;
+	ssize_t len = 0;
+	unsigned int i;
+
+	mutex_lock(&slhttpd_mutex);
+	rules = slhttpd_offloads_get();
+	for (i = 0; rules && i < rules->nr; i++)
+		len += scnprintf(page + len, PAGE_SIZE - len, "%s %s\n",
+				 rules->v[i].prefix, rules->v[i].ring);
+	mutex_unlock(&slhttpd_mutex);
+	return len;
+}
+
+static bool slhttpd_offload_prefix_ok(const char *p, size_t len)
+{
+	size_t i;
+
+	if (!len || len > SLHTTPD_OBJ_PATH_MAX || p[0] != '/')
+		return false;
+	for (i = 0; i < len; i++)
+		if (p[i] <= ' ' || p[i] >= 0x7f)
+			return false;
+	return true;
+}
+
+static bool slhttpd_offload_ring_ok(const char *r, size_t len)
+{
+	size_t i;
+
+	if (!len || len >= NDIV_RING_NAME_MAX)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isalnum(r[i]) && !strchr("._-", r[i]))
+			return false;
+	return true;
+}
+
+/* Index of prefix p in rules, or -1. */
+static int slhttpd_offload_find(const struct slhttpd_offloads *rules,
+				const char *p, size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; rules && i < rules->nr; i++)
+		if (rules->v[i].prefix_len == len &&
+		    !memcmp(rules->v[i].prefix, p, len))
+			return i;
+	return -1;
+}
+
+/*
+ * The rules with rule i left out (i < 0: none) and, if p, one more; under
+ * slhttpd_mutex.
+ */
+static struct slhttpd_offloads *
+slhttpd_offload_copy(const struct slhttpd_offloads *old, int skip,
+		     const struct slhttpd_offload *add)
+{
+	unsigned int n = old ? old->nr : 0, i, j = 0;
+	struct slhttpd_offloads *rules;
+
+	rules = kvzalloc(struct_size(rules, v, n + 1), GFP_KERNEL);
+	if (!rules)
+		return NULL;
+	rules->nr = n + 1;
+	for (i = 0; i < n; i++)
+		if ((int)i != skip)
+			rules->v[j++] = old->v[i];
+	if (add)
+		rules->v[j++] = *add;
+	rules->nr = j;
+	return rules;
+}
+
+/* Split "WORD WORD WORD" (a trailing newline allowed) in place. */
+static int slhttpd_offload_words(char *buf, char **w, int max)
+{
+	int n = 0;
+	char *tok;
+
+	strim(buf);
+	while ((tok = strsep(&buf, " \t")) && n <= max)
+		if (*tok)
+			w[n++] = tok;
+	return n;
+}
+
+static ssize_t slhttpd_offload_apply(char **w, int n)
+{
+	const struct slhttpd_offloads *old = slhttpd_offloads_get();
+	struct slhttpd_offload add = {};
+	struct slhttpd_offloads *rules;
+	size_t plen = n >= 2 ? strlen(w[1]) : 0;
+	int i;
+
+	if (n < 2 || !slhttpd_offload_prefix_ok(w[1], plen))
+		return -EINVAL;
+	i = slhttpd_offload_find(old, w[1], plen);
+	if (!strcmp(w[0], "del") && n == 2) {
+		if (i < 0)
+			return -ENOENT;
+		rules = slhttpd_offload_copy(old, i, NULL);
+	} else if (!strcmp(w[0], "add") && n == 3 &&
+		   slhttpd_offload_ring_ok(w[2], strlen(w[2]))) {
+		if (i >= 0)
+			return -EEXIST;
+		if (old && old->nr >= SLHTTPD_OFFLOAD_MAX)
+			return -ENOSPC;
+		memcpy(add.prefix, w[1], plen);
+		add.prefix_len = plen;
+		strscpy(add.ring, w[2], sizeof(add.ring));
+		rules = slhttpd_offload_copy(old, -1, &add);
+	} else {
+		return -EINVAL;
+	}
+	if (!rules)
+		return -ENOMEM;
+	slhttpd_offloads_set(rules);
+	return 0;
+}
+
+static ssize_t slhttpd_offload_store(struct config_item *item,
+				     const char *page, size_t count)
+{
+	char *buf, *w[4];
+	ssize_t ret;
+	int n;
+
+	buf = kmemdup_nul(page, count, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	n = slhttpd_offload_words(buf, w, 3);
+	mutex_lock(&slhttpd_mutex);
+	ret = n > 3 ? -EINVAL : slhttpd_offload_apply(w, n);
+	mutex_unlock(&slhttpd_mutex);
+	kfree(buf);
+	return ret ? ret : count;
+}
+
 CONFIGFS_ATTR(slhttpd_, ports);
 CONFIGFS_ATTR(slhttpd_, invalid);
 CONFIGFS_ATTR(slhttpd_, rotate);
 CONFIGFS_ATTR(slhttpd_, addresses);
 CONFIGFS_ATTR(slhttpd_, date);
+CONFIGFS_ATTR(slhttpd_, offload);
 
 static struct configfs_attribute *slhttpd_root_attrs[] = {
 	&slhttpd_attr_ports,
@@ -313,6 +461,7 @@ static struct configfs_attribute *slhttpd_root_attrs[] = {
 	&slhttpd_attr_rotate,
 	&slhttpd_attr_addresses,
 	&slhttpd_attr_date,
+	&slhttpd_attr_offload,
 	NULL,
 };
 

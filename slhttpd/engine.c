@@ -424,14 +424,50 @@ static const char *slh_date_text(const struct slh_env *env)
 	return dc->text;
 }
 
-/* Fill r for one parsed request (or a parse error status). */
-static void slh_answer(const struct slh_ctx *cx, int ret,
-		       const struct slh_request *req, struct slh_resp *r)
+/*
+ * Ask the offload hook about the request at raw (sequence number seq).
+ * Returns SLH_OFFLOAD_*, with *obj for SLH_OFFLOAD_OBJ.
+ */
+static int slh_offload(const struct slh_ctx *cx, const struct slh_request *req,
+		       const uint8_t *raw, uint32_t seq, int resume,
+		       const struct slh_object **obj)
+{
+	const struct slh_env *env = cx->env;
+	struct slh_offload_req o = {
+		.f = cx->f,
+		.seg = &cx->seg,
+		.seq = seq,
+		.data = raw,
+		.len = req->h.len,
+		.req = req,
+		.resume = resume,
+	};
+
+	if (!env->offload)
+		return SLH_OFFLOAD_NO;
+	return env->offload(env->offload_ctx, &o, obj);
+}
+
+/*
+ * Fill r for one parsed request (or a parse error status) whose bytes are
+ * at raw, from sequence number seq. Returns 1 if the request is to be
+ * left unanswered for now (handed to a daemon), else 0.
+ */
+static int slh_answer(const struct slh_ctx *cx, int ret,
+		      const struct slh_request *req, const uint8_t *raw,
+		      uint32_t seq, int resume, struct slh_resp *r)
 {
 	const struct slh_env *env = cx->env;
 	const struct slh_object *obj = NULL;
+	int off = SLH_OFFLOAD_NO;
 
-	if (ret != NDIV_HTTP1_OK) {
+	if (ret == NDIV_HTTP1_OK && req->synth_size < 0 && !req->synth_status)
+		off = slh_offload(cx, req, raw, seq, resume, &obj);
+	if (off == SLH_OFFLOAD_WAIT)
+		return 1;
+	if (off == SLH_OFFLOAD_OBJ) {
+		slh_resp_object(r, obj);
+	} else if (ret != NDIV_HTTP1_OK) {
 		slh_resp_error(r, (uint16_t)ret);
 	} else if (req->synth_size >= 0 || req->synth_status) {
 		if (req->synth_size > (int32_t)SLH_MAX_BODY)
@@ -463,6 +499,7 @@ static void slh_answer(const struct slh_ctx *cx, int ret,
 	r->now = env->now;
 	r->date_text = slh_date_text(env);
 	slh_resp_measure(r);
+	return 0;
 }
 
 static void slh_count_status(const struct slh_ctx *cx, uint16_t status)
@@ -545,7 +582,13 @@ static int slh_requests(struct slh_ctx *cx)
 		}
 		if (ret == NDIV_HTTP1_INCOMPLETE)
 			ret = slh_seg_full(cx) ? req.h.cut_status : 400;
-		slh_answer(cx, ret, &req, r);
+		if (slh_answer(cx, ret, &req, pay + used, cx->seg.seq + used,
+				0, r)) {
+			/* Answered later; pipelined ones wait behind it. */
+			if (b.n)
+				slh_count(cx, SLH_CNT_PIPELINE_DEFER);
+			break;
+		}
 		q = ret == NDIV_HTTP1_OK ? req.h.len : plen - used;
 		if (r->conn != SLH_CONN_CLOSE &&
 		    (force_close || slh_must_close(cx, used + q,
@@ -604,7 +647,9 @@ static int slh_resume(struct slh_ctx *cx, const struct slh_request *req)
 	struct slh_batch b;
 	uint32_t x0;
 
-	slh_answer(cx, NDIV_HTTP1_OK, req, &b.r[0]);
+	if (slh_answer(cx, NDIV_HTTP1_OK, req, cx->f->data + cx->seg.pay_off,
+		       cx->seg.seq, 1, &b.r[0]))
+		return NDIV_DROP;
 	b.r[0].conn = SLH_CONN_CLOSE;
 	slh_resp_measure(&b.r[0]);
 	b.n = 1;

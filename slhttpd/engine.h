@@ -111,6 +111,29 @@ struct slh_emitter {
 	void *ctx;
 };
 
+struct slh_request;
+
+/* What an offload hook made of a request (struct slh_env, offload). */
+enum slh_offload {
+	SLH_OFFLOAD_NO,		/* not offloaded: answer as usual */
+	SLH_OFFLOAD_OBJ,	/* answer with the object it gave */
+	SLH_OFFLOAD_WAIT,	/* not yet: leave the request unacknowledged */
+};
+
+/* A request an offload hook is asked about. */
+struct slh_offload_req {
+	const struct ndiv_frame *f;	/* the frame that carries it */
+	const struct ndiv_tcp_seg *seg;	/* its segment, parsed */
+	uint32_t seq;			/* its first byte's sequence number */
+	const uint8_t *data;		/* its bytes, head only */
+	uint32_t len;
+	const struct slh_request *req;	/* as parsed */
+	int resume;			/* at MID: only a kept answer will do */
+};
+
+typedef int (*slh_offload_fn)(void *ctx, const struct slh_offload_req *o,
+			      const struct slh_object **obj);
+
 typedef const struct slh_object *(*slh_lookup_fn)(void *ctx,
 						  const uint8_t *path,
 						  uint16_t path_len);
@@ -134,6 +157,14 @@ struct slh_env {
 	slh_lookup_fn lookup;		/* may be NULL: no static objects */
 	void *lookup_ctx;
 	const struct slh_emitter *emit;	/* NULL: no multi-segment responses */
+	/*
+	 * May be NULL. Asked about every GET or HEAD without s= or r=,
+	 * before lookup; an answer it gives must be the same object each
+	 * time it is asked about the same request (seq), or a resume would
+	 * mix two responses.
+	 */
+	slh_offload_fn offload;
+	void *offload_ctx;
 	struct ndiv_stat *cnt;		/* SLH_CNT_NR counters to increment */
 };
 

@@ -169,13 +169,19 @@ static int slhttpd_rx(struct ndiv_frame *f, void *priv)
 		.send = slhttpd_emit_send,
 		.ctx = &em,
 	};
-	struct slh_env env = {
+	struct slhttpd_offload_ctx oc = {
+		.dev = sb->dev,
 		.cfg = &rcu_dereference_bh(sb->cfg)->cfg,
+	};
+	struct slh_env env = {
+		.cfg = oc.cfg,
 		.key = { &keys->key[0], keys->prev },
 		.now = ktime_get_real_seconds(),
 		.date = this_cpu_ptr(&slhttpd_date),
 		.lookup = slhttpd_lookup,
 		.emit = &emitter,
+		.offload = slhttpd_offload,
+		.offload_ctx = &oc,
 	};
 	int verdict;
 
@@ -187,6 +193,87 @@ static int slhttpd_rx(struct ndiv_frame *f, void *priv)
 		slhttpd_emit_purge(&em);
 	ndiv_app_stats_end(stats);
 	return verdict;
+}
+
+/* Room around a replayed frame: the engine answers in place. */
+#define SLHTTPD_REPLAY_HEAD	256
+#define SLHTTPD_REPLAY_SIZE	4096
+static u8 __percpu *slhttpd_replay_buf;
+
+/* Send the answer the engine wrote in place into f. */
+static void slhttpd_replay_tx(struct net_device *dev, struct ndiv_frame *f)
+{
+	struct sk_buff *skb;
+
+	if (ndiv_frame_vlan_restore(f))
+		return;
+	skb = ndiv_emit_alloc(dev, f->len);
+	if (!skb)
+		return;
+	memcpy(skb->data, f->data, f->len);
+	ndiv_emit_xmit(skb, f->len);
+}
+
+/**
+ * slhttpd_replay - answer a kept request frame again
+ * @dev: the device it came in on (a reference the caller holds)
+ * @cfg: the configuration it was answered with
+ * @f: the frame, as received
+ *
+ * The engine is stateless, so running it again on the request frame gives
+ * the answer it gives to the client's retransmission: once the daemon's
+ * answer is kept, the client gets it now rather than at its next
+ * retransmission timeout. Context: BH disabled (the ring's answer
+ * callback), which is also what keeps this CPU's buffer ours.
+ *
+ * Return: true if the answer was one frame, which acknowledges the
+ * request: nothing of it will be resumed.
+ */
+bool slhttpd_replay(struct net_device *dev, const struct slh_config *cfg,
+		    const struct ndiv_frame *f)
+{
+	const struct slhttpd_keys *keys = rcu_dereference_bh(slhttpd_keys);
+	u8 *buf = this_cpu_ptr(slhttpd_replay_buf);
+	struct ndiv_app_stats_pcpu *stats;
+	struct slhttpd_emit em = { .dev = dev };
+	const struct slh_emitter emitter = {
+		.get = slhttpd_emit_get,
+		.send = slhttpd_emit_send,
+		.ctx = &em,
+	};
+	struct slhttpd_offload_ctx oc = { .cfg = cfg };
+	struct slh_env env = {
+		.cfg = cfg,
+		.key = { &keys->key[0], keys->prev },
+		.now = ktime_get_real_seconds(),
+		.date = this_cpu_ptr(&slhttpd_date),
+		.lookup = slhttpd_lookup,
+		.emit = &emitter,
+		.offload = slhttpd_offload,
+		.offload_ctx = &oc,
+	};
+	struct ndiv_frame g = *f;
+	bool one = false;
+
+	lockdep_assert_in_softirq();
+	if (f->len > SLHTTPD_REPLAY_SIZE - 2 * SLHTTPD_REPLAY_HEAD)
+		return false;
+	g.data = buf + SLHTTPD_REPLAY_HEAD;
+	g.headroom = SLHTTPD_REPLAY_HEAD;
+	g.tailroom = SLHTTPD_REPLAY_SIZE - SLHTTPD_REPLAY_HEAD - f->len;
+	g.dev = dev;
+	memcpy(g.data, f->data, f->len);
+	stats = ndiv_app_stats_begin(&slhttpd_stats);
+	env.cnt = stats->cnt;
+	__skb_queue_head_init(&em.pending);
+	if (slh_handle(&env, &g) == NDIV_TX) {
+		slhttpd_replay_tx(dev, &g);
+		one = true;
+	}
+	if (unlikely(!skb_queue_empty(&em.pending)))
+		slhttpd_emit_purge(&em);
+	ndiv_app_stats_end(stats);
+	return one;
 }
 
 /* ---- cookie keys (process context) ----------------------------------- */
@@ -386,7 +473,10 @@ static void slhttpd_unbind(struct net_device *dev, void *priv)
 	kfree(sb);
 }
 
-/* NETDEV_CHANGEMTU (RTNL held): segments must follow the new MTU. */
+/*
+ * NETDEV_CHANGEMTU (RTNL held): segments must follow the new MTU.
+ * NETDEV_UNREGISTER: kept offloaded requests let go of the device.
+ */
 static int slhttpd_netdev_event(struct notifier_block *nb,
 				unsigned long event, void *ptr)
 {
@@ -394,6 +484,8 @@ static int slhttpd_netdev_event(struct notifier_block *nb,
 	struct slhttpd_binding *sb;
 	struct slhttpd_cfg_copy *c;
 
+	if (event == NETDEV_UNREGISTER)
+		slhttpd_offload_dev_gone(dev);
 	if (event != NETDEV_CHANGEMTU)
 		return NOTIFY_DONE;
 	mutex_lock(&slhttpd_mutex);
@@ -438,9 +530,14 @@ static int __init slhttpd_init(void)
 				  SLH_CNT_NR);
 	if (err)
 		goto free_keys;
-	err = register_netdevice_notifier(&slhttpd_netdev_nb);
+	slhttpd_replay_buf = __alloc_percpu(SLHTTPD_REPLAY_SIZE,
+					    SMP_CACHE_BYTES);
+	err = slhttpd_replay_buf ? slhttpd_offload_init() : -ENOMEM;
 	if (err)
 		goto del_sysfs;
+	err = register_netdevice_notifier(&slhttpd_netdev_nb);
+	if (err)
+		goto del_offload;
 	err = ndiv_register_app(&slhttpd_app);
 	if (err)
 		goto del_notifier;
@@ -457,7 +554,10 @@ del_app:
 	ndiv_unregister_app(&slhttpd_app);
 del_notifier:
 	unregister_netdevice_notifier(&slhttpd_netdev_nb);
+del_offload:
+	slhttpd_offload_exit();
 del_sysfs:
+	free_percpu(slhttpd_replay_buf);
 	ndiv_app_stats_exit(&slhttpd_stats);
 free_keys:
 	/* The work may have rotated them: free what is published now. */
@@ -473,6 +573,9 @@ static void __exit slhttpd_exit(void)
 	ndiv_unregister_app(&slhttpd_app);
 	cancel_delayed_work_sync(&slhttpd_rotate_work);
 	unregister_netdevice_notifier(&slhttpd_netdev_nb);
+	/* Requests a daemon holds are forgotten; it keeps its ring. */
+	slhttpd_offload_exit();
+	free_percpu(slhttpd_replay_buf);
 	ndiv_app_stats_exit(&slhttpd_stats);
 	kvfree(rcu_dereference_protected(slhttpd_objs, true));
 	kfree(rcu_dereference_protected(slhttpd_keys, true));

@@ -261,6 +261,9 @@ static void slh_resp_hdr(const struct slh_resp *r, struct slh_out *o)
 	}
 	if (r->status == 405)
 		slh_out_lit(o, "Allow: GET, HEAD\r\n");
+	/* A 503 is temporary (a daemon away or busy): say when to retry. */
+	if (r->status == 503 && !(r->obj && r->obj->location_len))
+		slh_out_lit(o, "Retry-After: 1\r\n");
 	if (r->conn == SLH_CONN_CLOSE)
 		slh_out_lit(o, "Connection: close\r\n");
 	else if (r->conn == SLH_CONN_KEEPALIVE)

@@ -18,6 +18,8 @@
 #include <linux/rcupdate.h>
 #include <linux/types.h>
 
+#include <uapi/linux/ndiv_ring.h>
+
 #include "engine.h"
 
 /* Key rotation period, seconds (configfs "rotate"). */
@@ -53,6 +55,20 @@ static inline int slhttpd_path_cmp(const char *a, unsigned int alen,
 	return memcmp(a, b, alen);
 }
 
+/* One offload rule: requests whose path starts with prefix go to ring. */
+struct slhttpd_offload {
+	char prefix[SLHTTPD_OBJ_PATH_MAX + 1];
+	u16 prefix_len;
+	char ring[NDIV_RING_NAME_MAX];
+};
+
+/* The published rules (offload.c), replaced whole. */
+struct slhttpd_offloads {
+	struct rcu_head rcu;
+	unsigned int nr;
+	struct slhttpd_offload v[] __counted_by(nr);
+};
+
 extern struct mutex slhttpd_mutex;
 /* The configuration every binding gets (mtu aside); slhttpd_mutex. */
 extern struct slh_config slhttpd_cfg;
@@ -63,6 +79,29 @@ int slhttpd_set_config(const struct slh_config *cfg);
 void slhttpd_set_rotate(unsigned int secs);
 void slhttpd_set_objects(struct slhttpd_objs *objs);
 struct slhttpd_objs *slhttpd_take_objects(void);
+
+/*
+ * The offload hook's context: the device and configuration of the
+ * binding the request came in on; dev NULL when the engine replays a
+ * kept request (slhttpd_replay()), which must never be handed over again.
+ */
+struct slhttpd_offload_ctx {
+	struct net_device *dev;
+	const struct slh_config *cfg;
+};
+
+/* module.c: answer a kept request frame again. BH disabled. */
+bool slhttpd_replay(struct net_device *dev, const struct slh_config *cfg,
+		    const struct ndiv_frame *f);
+
+/* offload.c; the rules under slhttpd_mutex. */
+int slhttpd_offload(void *ctx, const struct slh_offload_req *o,
+		    const struct slh_object **obj);
+const struct slhttpd_offloads *slhttpd_offloads_get(void);
+void slhttpd_offloads_set(struct slhttpd_offloads *rules);
+int slhttpd_offload_init(void);
+void slhttpd_offload_exit(void);
+void slhttpd_offload_dev_gone(struct net_device *dev);
 
 int slhttpd_configfs_init(void);
 void slhttpd_configfs_exit(void);

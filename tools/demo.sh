@@ -3,7 +3,8 @@
 #
 # demo.sh - "make demo": boot the lab with the ndiv build of e1000e, bind
 # slhttpd, the stateless HTTP responder, and point real HTTP clients at it
-# from the host side: curl, wrk, ab. Then show what slhttpd and ndiv
+# from the host side: curl, wrk, ab; hand /rest/ to ndiv-offloadd
+# through the ring to user space. Then show what slhttpd and ndiv
 # counted.
 set -eu
 
@@ -27,6 +28,23 @@ echo
 echo "== ab -n 1000 -c 10, one connection per request, /?s=1000"
 ab -q -n 1000 -c 10 "$url/?s=1000" | grep -E \
 	"^(Complete|Failed) requests|^Requests per second|^Time per request.*mean\)$"
+echo
+echo "== the ring to user space: /rest/ goes to ndiv-offloadd --echo"
+echo "   (ndivctl ring add api; ndivctl slhttpd offload add prefix /rest/ ring api)"
+$NDIV_LAB ndivctl ring add api
+$NDIV_LAB ndivctl slhttpd offload add prefix /rest/ ring api
+pid=$($NDIV_LAB sh -c "setsid ndiv-offloadd --ring api --echo \
+	>/dev/null 2>&1 </dev/null & echo \$!")
+i=0
+until $NDIV_LAB ndivctl -j ring show api | grep -q "\"pid\":[0-9]" ||
+	[ $i -ge 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+echo "== curl $url/rest/hello?demo=1: the daemon answers, slhttpd sends it"
+curl -sS --max-time 10 -H "X-Demo: yes" "$url/rest/hello?demo=1"
+$NDIV_LAB ndivctl ring show api
+$NDIV_LAB kill "$pid"
 echo
 echo "== counters of $NDIV_LAB_GUEST_DEV (ndivctl stats): the ndiv verdicts,"
 echo "   then those of slhttpd (SYN-ACKs, requests by status, cookie failures)"

@@ -17,6 +17,7 @@
 #include "ktap.h"
 #include "pkt.h"
 #include "../engine.h"
+#include "../request.h"
 #include "emit.h"
 #include "../resp.h"
 #include <ndiv/cookie.h>
@@ -987,6 +988,88 @@ static void leftovers_after_close(void)
 	outs_reset();
 }
 
+/*
+ * A daemon behind the offload hook, as slhttpd/offload.c keeps one: the
+ * request waits until answered, then every copy of it (same sequence
+ * number) gets the same object.
+ */
+static struct {
+	int calls, resumes, bad_seq, answered;
+	uint32_t seq;
+	struct slh_object obj;
+} off;
+
+static int offload(void *ctx, const struct slh_offload_req *o,
+		   const struct slh_object **obj)
+{
+	(void)ctx;
+	if (o->req->h.path_len < 6 || memcmp(o->req->h.path, "/rest/", 6))
+		return SLH_OFFLOAD_NO;
+	if (!off.calls++)
+		off.seq = o->seq;
+	else if (o->seq != off.seq)
+		off.bad_seq++;
+	off.resumes += o->resume;
+	if (!off.answered)
+		return SLH_OFFLOAD_WAIT;
+	*obj = &off.obj;
+	return SLH_OFFLOAD_OBJ;
+}
+
+static void offload_hook(void)
+{
+	static const char req[] = "GET /rest/a?x=1 HTTP/1.1\r\nHost: h\r\n\r\n";
+	static const char two[] = "GET /index.html HTTP/1.1\r\nHost: h\r\n\r\n"
+				  "GET /rest/b HTTP/1.1\r\nHost: h\r\n\r\n";
+	uint8_t *body = synth(30000);
+
+	env_init();
+	env.offload = offload;
+	memset(&off, 0, sizeof(off));
+	off.obj = (struct slh_object){ body, 30000, 200, 16, 0,
+				       "application/json", NULL };
+	cli_init(&cl, 4, 1);
+	KTAP_EXPECT(handshake(&cl) == 0);
+	/* Handed over: nothing sent, the request stays unacknowledged. */
+	KTAP_EXPECT(request(&cl, req) == NDIV_DROP);
+	KTAP_EXPECT(nr_out == 0);
+	/* Its retransmission, still waiting: the same. */
+	KTAP_EXPECT(request(&cl, req) == NDIV_DROP);
+	KTAP_EXPECT(nr_out == 0);
+	/* Answered: the next copy gets the whole object, several segments. */
+	off.answered = 1;
+	request(&cl, req);
+	KTAP_EXPECT(rx_is(&cl, 200, body, 30000));
+	KTAP_EXPECT(rx_has(&cl, "Content-Type: application/json\r\n"));
+	KTAP_EXPECT(cl.fin_rcvd);
+	KTAP_EXPECT(off.calls == 3 && !off.bad_seq && !off.resumes);
+	/* Synthetic objects are never offered to the hook. */
+	env_init();
+	env.offload = offload;
+	off.calls = 0;
+	cli_init(&cl, 4, 1);
+	KTAP_EXPECT(handshake(&cl) == 0);
+	KTAP_EXPECT(request(&cl, "GET /rest/?s=10 HTTP/1.1\r\nHost: h\r\n\r\n") ==
+		    NDIV_TX);
+	KTAP_EXPECT(rx_synth(&cl, 200, 10) && off.calls == 0);
+	/* Behind an answered request, an offloaded one waits its turn. */
+	env_init();
+	env.offload = offload;
+	off.answered = 0;
+	off.calls = 0;
+	cli_init(&cl, 4, 1);
+	KTAP_EXPECT(handshake(&cl) == 0);
+	KTAP_EXPECT(request(&cl, two) == NDIV_TX);
+	KTAP_EXPECT(rx_is(&cl, 200, page, sizeof(page) - 1));
+	KTAP_EXPECT(cnt[SLH_CNT_PIPELINE_DEFER].v == 1);
+	/* only the first is acknowledged */
+	KTAP_EXPECT(nr_out && outs[nr_out - 1].seg.ack ==
+		    cl.snd_nxt + (uint32_t)(strstr(two, "GET /rest/") - two));
+	KTAP_EXPECT(off.calls == 1);
+	free(body);
+	outs_reset();
+}
+
 static void http_date(void)
 {
 	char d[SLH_DATE_LEN + 1] = { 0 };
@@ -1018,6 +1101,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(fin_after_multi_segment),
 	KTAP_CASE(leftovers_after_close),
 	KTAP_CASE(http_date),
+	KTAP_CASE(offload_hook),
 };
 
 int main(void)

@@ -70,3 +70,5 @@ lab_run "slhttpd virtio 2 queues" --nic virtio --queues 2 --app slhttpd -- \
 # the proxy: real curl through the VIP to real nginx backends
 lab_run "proxy e1000e" --nic e1000e --backends 2 --app proxy -- \
 	"$top/tests/lab/proxy.sh" e1000e
+# the ring to user space (Documentation/ring.rst), slhttpd bound
+lab_run "ring e1000e" --nic e1000e --app slhttpd -- "$top/tests/lab/ring.sh"

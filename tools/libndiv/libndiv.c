@@ -10,9 +10,13 @@
  * span of a request against the request bytes, so that a library bug or
  * a future kernel cannot make a daemon read outside the mapping.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <ndiv/ring.h>
@@ -39,6 +43,7 @@ struct ndiv {
 	void *rw;
 	size_t rw_len;
 	int mapped;			/* ro and rw are ours to unmap */
+	int own_fd;			/* fd is ours to close */
 	struct ndiv_queue *queues;
 };
 
@@ -172,12 +177,44 @@ LIBNDIV_API int ndiv_attach_fd(int fd, struct ndiv **out)
 	return 0;
 }
 
-/* Opening a ring by name is the kernel side's; not there yet. */
+/* The kernel's rule for a ring name: 1 to 31 of [A-Za-z0-9._-]. */
+static int ndiv_name_ok(const char *name)
+{
+	size_t i, len = strnlen(name, NDIV_RING_NAME_MAX);
+
+	if (!len || len == NDIV_RING_NAME_MAX)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)name[i]) &&
+		    !strchr("._-", name[i]))
+			return 0;
+	return 1;
+}
+
 LIBNDIV_API int ndiv_attach(const char *name, struct ndiv **out)
 {
-	(void)name;
-	(void)out;
-	return -EOPNOTSUPP;
+	struct ndiv_ring_ioc_name n;
+	int fd, err;
+
+	if (!name || !ndiv_name_ok(name))
+		return -EINVAL;
+	memset(&n, 0, sizeof(n));
+	snprintf(n.name, sizeof(n.name), "%s", name);
+	fd = open(NDIV_RING_DEV_PATH, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, NDIV_RING_IOC_ATTACH, &n) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	err = ndiv_attach_fd(fd, out);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	(*out)->own_fd = 1;
+	return 0;
 }
 
 LIBNDIV_API void ndiv_detach(struct ndiv *nd)
@@ -190,6 +227,8 @@ LIBNDIV_API void ndiv_detach(struct ndiv *nd)
 		if (nd->rw && nd->rw != MAP_FAILED)
 			munmap(nd->rw, nd->rw_len);
 	}
+	if (nd->own_fd)
+		close(nd->fd);
 	free(nd->queues);
 	free(nd);
 }
@@ -405,9 +444,10 @@ LIBNDIV_API int ndiv_needs_kick(const struct ndiv_queue *q)
 	return !!ndiv_ring_needs_wakeup(&q->resp);
 }
 
-/* Telling the kernel is the kernel side's; not there yet. */
+/* The kernel consumes the responses of every queue of the ring. */
 LIBNDIV_API int ndiv_kick(struct ndiv *nd)
 {
-	(void)nd;
-	return -EOPNOTSUPP;
+	if (nd->fd < 0)
+		return -ENOTCONN;
+	return ioctl(nd->fd, NDIV_RING_IOC_KICK) < 0 ? -errno : 0;
 }

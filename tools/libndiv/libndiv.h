@@ -39,9 +39,10 @@ struct ndiv_queue;	/* one CPU's pair of rings in it */
 
 /*
  * Attach to the ring NAME of the caller's network namespace, created
- * with "ndivctl ring add NAME"; needs CAP_NET_ADMIN. Attaching to a ring
- * whose daemon has gone succeeds at once. Needs the kernel side of the
- * ring: until the kernel provides it, returns -EOPNOTSUPP.
+ * with "ndivctl ring add NAME", through /dev/ndiv-ring; needs
+ * CAP_NET_ADMIN. Attaching never fails with EBUSY: a daemon still attached
+ * loses the ring to the new one (its mapping is revoked). -EINVAL for a
+ * name the kernel cannot have, -ENOENT for no such ring.
  */
 int ndiv_attach(const char *name, struct ndiv **out);
 
@@ -141,8 +142,9 @@ size_t ndiv_body_room(const struct ndiv_queue *q, size_t head_len);
  * Sleeping. With nothing to do, ndiv_prepare_sleep() returns 1 when the
  * thread may wait in epoll (the kernel will wake it), 0 when requests
  * came meanwhile; call ndiv_woken() after the wait. After ndiv_submit(),
- * ndiv_needs_kick() says whether the kernel must be told (ndiv_kick(),
- * which needs the kernel side: -EOPNOTSUPP until then).
+ * ndiv_needs_kick() says whether the kernel must be told: ndiv_kick()
+ * makes it consume the responses of every queue (-ENOTCONN without a
+ * file descriptor, -ENODEV once the ring was taken from this daemon).
  */
 int ndiv_prepare_sleep(struct ndiv_queue *q);
 void ndiv_woken(struct ndiv_queue *q);

@@ -135,8 +135,9 @@ static void usage(FILE *f)
 {
 	fputs("Usage: ndivctl [ OPTIONS ] OBJECT { COMMAND | help }\n", f);
 	fputs("       ndivctl [ OPTIONS ] help\n", f);
-	fputs("where  OBJECT := { app | link | features | stats | slhttpd | proxy }\n",
+	fputs("where  OBJECT := { app | link | features | stats | slhttpd | proxy |\n",
 	      f);
+	fputs("                  ring }\n", f);
 	fputs("       OPTIONS := { -j[son] | -p[retty] | -h[elp] | -V[ersion] }\n",
 	      f);
 	fputc('\n', f);
@@ -151,6 +152,8 @@ static void usage(FILE *f)
 	slhttpd_usage(f);
 	fputc('\n', f);
 	proxy_usage(f);
+	fputc('\n', f);
+	ring_usage(f);
 }
 
 static const struct cmd objects[] = {
@@ -160,6 +163,7 @@ static const struct cmd objects[] = {
 	{ "stats", do_stats },
 	{ "slhttpd", do_slhttpd },
 	{ "proxy", do_proxy },
+	{ "ring", do_ring },
 	{ "help", NULL },
 	{ NULL, NULL },
 };

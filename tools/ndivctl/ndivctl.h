@@ -80,6 +80,7 @@ bool driver_has_ndiv_build(const char *driver);
 int do_stats(const struct ctx *ctx, int argc, char **argv);
 int do_slhttpd(const struct ctx *ctx, int argc, char **argv);
 int do_proxy(const struct ctx *ctx, int argc, char **argv);
+int do_ring(const struct ctx *ctx, int argc, char **argv);
 
 void app_usage(FILE *f);
 void link_usage(FILE *f);
@@ -87,6 +88,7 @@ void features_usage(FILE *f);
 void stats_usage(FILE *f);
 void slhttpd_usage(FILE *f);
 void proxy_usage(FILE *f);
+void ring_usage(FILE *f);
 
 /* An app's own counters, /sys/kernel/ndiv/<app>/stats/<name>. */
 struct app_counter {

@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <linux/ndiv_ring.h>
 #include <linux/ndiv_slhttpd.h>
 
 #include "appcfg.h"
@@ -40,6 +41,8 @@
 #define ROTATE_MAX		SLHTTPD_ROTATE_MAX
 /* A list attribute (ports, addresses) or argument, with room to spare. */
 #define LIST_LEN		1024
+/* The longest offload prefix. */
+#define PATH_MAX_LEN		SLHTTPD_OBJ_PATH_MAX
 
 void slhttpd_usage(FILE *f)
 {
@@ -54,6 +57,9 @@ void slhttpd_usage(FILE *f)
 	fputs("                   [ location URL ] file FILE\n", f);
 	fputs("       ndivctl slhttpd object del NAME\n", f);
 	fputs("       ndivctl slhttpd object list\n", f);
+	fputs("       ndivctl slhttpd offload add prefix PREFIX ring NAME\n", f);
+	fputs("       ndivctl slhttpd offload del prefix PREFIX\n", f);
+	fputs("       ndivctl slhttpd offload list\n", f);
 	fputs("       ndivctl slhttpd stats\n", f);
 	fputs("       ndivctl slhttpd help\n", f);
 }
@@ -869,6 +875,168 @@ static int slh_stats(const struct ctx *ctx, int argc, char **argv)
 	return RC_OK;
 }
 
+/* ---- offload ------------------------------------------------------------ */
+
+/* A prefix: '/' then visible characters, as the kernel wants it. */
+static int off_prefix_check(const char *p)
+{
+	size_t i, len = strlen(p);
+
+	if (!len || len > PATH_MAX_LEN || p[0] != '/')
+		goto bad;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)p[i] <= ' ' || (unsigned char)p[i] >= 0x7f)
+			goto bad;
+	return RC_OK;
+bad:
+	return usage_error(SLH, "prefix '%s': not a path ('/' then up to %d visible characters)",
+			   p, PATH_MAX_LEN);
+}
+
+static int off_ring_check(const char *r)
+{
+	size_t len = strlen(r);
+
+	if (!len || len >= NDIV_RING_NAME_MAX ||
+	    strspn(r, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != len)
+		return usage_error(SLH, "ring '%s': not a ring name (1 to %d letters, digits, '.', '_', '-')",
+				   r, NDIV_RING_NAME_MAX - 1);
+	return RC_OK;
+}
+
+static int off_write(const char *line, const char *prefix)
+{
+	int err, rc;
+
+	rc = slh_check_configfs();
+	if (rc)
+		return rc;
+	err = attr_write(NULL, SLHTTPD_ATTR_OFFLOAD, line);
+	if (err == -EEXIST) {
+		errmsg("slhttpd: offload prefix %s: exists already", prefix);
+		return RC_REFUSED;
+	}
+	if (err == -ENOENT) {
+		errmsg("slhttpd: offload prefix %s: no such rule", prefix);
+		return RC_OBJECT;
+	}
+	if (err == -ENOSPC) {
+		errmsg("slhttpd: offload prefix %s: %d rules already", prefix,
+		       SLHTTPD_OFFLOAD_MAX);
+		return RC_REFUSED;
+	}
+	if (err)
+		return errno_error(err, "slhttpd: offload prefix %s", prefix);
+	return RC_OK;
+}
+
+static int off_add(const struct ctx *ctx, int argc, char **argv)
+{
+	const char *prefix = NULL, *ring = NULL;
+	const struct kwarg kw[] = {
+		{ "prefix", &prefix, NULL },
+		{ "ring", &ring, NULL },
+		{ "help", NULL, NULL },
+		{ NULL, NULL, NULL },
+	};
+	char line[LIST_LEN];
+	int rc;
+
+	(void)ctx;
+	rc = parse_kwargs(argc, argv, kw, SLH);
+	if (rc)
+		return rc;
+	if (!prefix || !ring)
+		return usage_error(SLH, "'offload add' needs prefix and ring");
+	rc = off_prefix_check(prefix);
+	if (!rc)
+		rc = off_ring_check(ring);
+	if (rc)
+		return rc;
+	snprintf(line, sizeof(line), "add %s %s\n", prefix, ring);
+	return off_write(line, prefix);
+}
+
+static int off_del(const struct ctx *ctx, int argc, char **argv)
+{
+	const char *prefix = NULL;
+	const struct kwarg kw[] = {
+		{ "prefix", &prefix, NULL },
+		{ "help", NULL, NULL },
+		{ NULL, NULL, NULL },
+	};
+	char line[LIST_LEN];
+	int rc;
+
+	(void)ctx;
+	rc = parse_kwargs(argc, argv, kw, SLH);
+	if (rc)
+		return rc;
+	if (!prefix)
+		return usage_error(SLH, "'offload del' needs prefix");
+	rc = off_prefix_check(prefix);
+	if (rc)
+		return rc;
+	snprintf(line, sizeof(line), "del %s\n", prefix);
+	return off_write(line, prefix);
+}
+
+static int off_list(const struct ctx *ctx, int argc, char **argv)
+{
+	char buf[SLHTTPD_OFFLOAD_MAX * (PATH_MAX_LEN + NDIV_RING_NAME_MAX + 2) + 1];
+	char *save, *line, *sp;
+	struct json j;
+	int err, rc;
+
+	if (argc)
+		return strcmp(argv[0], "help") ?
+		       usage_error(SLH, "unknown argument '%s'", argv[0]) :
+		       RC_HELP;
+	rc = slh_check_configfs();
+	if (rc)
+		return rc;
+	err = attr_read(NULL, SLHTTPD_ATTR_OFFLOAD, buf, sizeof(buf));
+	if (err)
+		return errno_error(err, "slhttpd: cannot read the offload rules");
+	json_init(&j, stdout, ctx->pretty);
+	if (ctx->json)
+		json_begin(&j, '[');
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		sp = strchr(line, ' ');
+		if (!sp)
+			continue;
+		*sp = 0;
+		if (ctx->json) {
+			json_begin(&j, '{');
+			json_kv_str(&j, "prefix", line);
+			json_kv_str(&j, "ring", sp + 1);
+			json_end(&j, '}');
+		} else {
+			printf("prefix %s ring %s\n", line, sp + 1);
+		}
+	}
+	if (ctx->json) {
+		json_end(&j, ']');
+		fputc('\n', stdout);
+	}
+	return RC_OK;
+}
+
+static const struct cmd off_cmds[] = {
+	{ "list", off_list },
+	{ "show", off_list },
+	{ "add", off_add },
+	{ "del", off_del },
+	{ "help", NULL },
+	{ NULL, NULL },
+};
+
+static int slh_offload_cmd(const struct ctx *ctx, int argc, char **argv)
+{
+	return run_cmd(ctx, SLH, off_cmds, slhttpd_usage, argc, argv);
+}
+
 /* ---- dispatch ------------------------------------------------------------ */
 
 static const struct cmd obj_cmds[] = {
@@ -890,6 +1058,9 @@ static const struct cmd slh_cmds[] = {
 	{ "show", slh_show },
 	{ "set", slh_set },
 	{ "object", slh_object },
+	/* "o" meant object before offload came: it still does. */
+	{ "o", slh_object },
+	{ "offload", slh_offload_cmd },
 	{ "stats", slh_stats },
 	{ "help", NULL },
 	{ NULL, NULL },

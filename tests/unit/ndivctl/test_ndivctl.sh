@@ -136,6 +136,7 @@ make_slhttpd() {
 	echo 600 >"$SLH/rotate"
 	echo "198.18.0.2 2001:2::2" >"$SLH/addresses"
 	echo 1 >"$SLH/date"
+	printf '/rest/ api\n/rest/v2/ api2\n' >"$SLH/offload"
 	slh_object index /index.html "text/html; charset=utf-8" 200 "" 1234 1
 	slh_object old /old.html text/plain 301 http://x.test/new 0 0
 }
@@ -687,7 +688,8 @@ t_slh_help() {
 	done
 	ndivctl help
 	expect_out_has "ndivctl slhttpd set [ ports PORT[,PORT...] ]"
-	expect_out_has "OBJECT := { app | link | features | stats | slhttpd | proxy }"
+	expect_out_has "OBJECT := { app | link | features | stats | slhttpd | proxy |"
+	expect_out_has "                  ring }"
 }
 
 t_slh_not_loaded() {
@@ -1060,6 +1062,73 @@ t_prx_stats() {
 	json_check 'd == {"flow_new": 3, "flow_freed": 3}'
 }
 
+t_slh_offload() {
+	ndivctl slhttpd offload list
+	expect_rc 0
+	expect_out "prefix /rest/ ring api
+prefix /rest/v2/ ring api2"
+	ndivctl -j slhttpd offload list
+	expect_rc 0
+	json_check 'd == [{"prefix": "/rest/", "ring": "api"}, {"prefix": "/rest/v2/", "ring": "api2"}]'
+	ndivctl slhttpd offload add prefix /api/ ring echo
+	expect_rc 0
+	expect_file "$SLH/offload" "add /api/ echo"
+	ndivctl slhttpd offload del prefix /api/
+	expect_rc 0
+	expect_file "$SLH/offload" "del /api/"
+	h="; see 'ndivctl slhttpd help'"
+	expect_error 1 "Error: 'offload add' needs prefix and ring$h" \
+		slhttpd offload add prefix /x/
+	expect_error 1 "Error: prefix 'x/': not a path ('/' then up to 255 visible characters)$h" \
+		slhttpd offload add prefix x/ ring r
+	expect_error 1 "Error: ring 'a/b': not a ring name (1 to 31 letters, digits, '.', '_', '-')$h" \
+		slhttpd offload add prefix /x/ ring a/b
+	expect_error 1 "Error: 'offload del' needs prefix$h" slhttpd offload del
+	expect_error 1 "Error: unknown argument 'x'$h" slhttpd offload list x
+}
+
+# ---- ring: the command line (the kernel's answers are lab tests) -------
+
+t_ring_help() {
+	ndivctl ring help
+	expect_rc 0
+	expect_out_has "ndivctl ring add NAME [ slots N ] [ slot-size BYTES ]"
+	ndivctl help
+	expect_out_has "ndivctl ring show [ NAME ] [ -j ]"
+}
+
+t_ring_parse_errors() {
+	h="; see 'ndivctl ring help'"
+	expect_error 1 "Error: 'add' needs a NAME$h" ring add
+	expect_error 1 "Error: 'del' needs a NAME$h" ring del
+	expect_error 1 "Error: 'a/b' is not a ring name (1 to 31 letters, digits, '.', '_', '-')$h" \
+		ring add a/b
+	long=0123456789abcdef0123456789abcdef
+	expect_error 1 "Error: '$long' is not a ring name (1 to 31 letters, digits, '.', '_', '-')$h" \
+		ring del "$long"
+	for v in 100 4 131072 x 8x 0x10; do
+		expect_error 1 "Error: slots '$v': not a power of two from 8 to 65536$h" \
+			ring add api slots "$v"
+	done
+	for v in 512 3k 2m 1000; do
+		expect_error 1 "Error: slot-size '$v': not a power of two from 1024 to 1048576$h" \
+			ring add api slot-size "$v"
+	done
+	expect_error 1 "Error: 'slots' given twice$h" \
+		ring add api slots 8 slots 16
+	expect_error 1 "Error: unknown argument 'frob'$h" ring add api frob 1
+	expect_error 1 "Error: unknown argument 'x'$h" ring del api x
+	expect_error 1 "Error: unknown command 'frob'$h" ring frob
+}
+
+t_ring_no_device() {
+	export NDIV_RING_DEV=$TMP/none
+	m="Error: $TMP/none: no such device; load the ndiv module (modprobe ndiv)"
+	expect_error 2 "$m" ring show
+	expect_error 2 "$m" ring add api slots 1k slot-size 4k
+	expect_error 2 "$m" ring del api
+}
+
 CASES="
 t_version		-V prints the version
 t_help			help, -h and OBJECT help print the usage
@@ -1118,6 +1187,10 @@ t_features_text		features: hook, ABI, queues, capabilities
 t_features_json		features -j: every field, typed
 t_features_errors	features: no device, bad arguments, old ndiv
 t_features_driver_list	features: ndivctl knows every driver of drivers/
+t_slh_offload		slhttpd offload add/del/list, -j, argument checks
+t_ring_help		ring help, usage in the top-level help
+t_ring_parse_errors	ring add/del: names, powers of two, arguments
+t_ring_no_device	ring without /dev/ndiv-ring: exit 2, modprobe hint
 "
 
 ktap_plan "$(echo "$CASES" | grep -c .)"

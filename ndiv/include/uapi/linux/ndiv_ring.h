@@ -13,6 +13,7 @@
 #define _UAPI_LINUX_NDIV_RING_H
 
 #include <linux/types.h>
+#include <linux/ioctl.h>
 
 #define NDIV_RING_MAGIC		0x4e445247	/* "NDRG" */
 #define NDIV_RING_ABI_VERSION	1
@@ -148,6 +149,76 @@ struct ndiv_ring_resp {
 	__u32 reserved;		/* 0 */
 };
 
+/*
+ * The control device, /dev/ndiv-ring (Documentation/ring.rst, "The
+ * kernel side"). Rings are named objects of the network namespace of the
+ * process that creates them; every ioctl names a ring of the caller's
+ * namespace. ADD, DEL and ATTACH need CAP_NET_ADMIN in that namespace.
+ * After ATTACH the file descriptor is the daemon's: mmap() maps the ring
+ * (offset 0 read-only, rw_off read-write), poll() says a request ring is
+ * not empty, KICK makes the kernel consume responses.
+ */
+#define NDIV_RING_DEV_PATH	"/dev/ndiv-ring"
+#define NDIV_RING_NAME_MAX	32	/* bytes, with the NUL */
+#define NDIV_RING_DEF_SLOTS	256
+#define NDIV_RING_DEF_SLOT_SIZE	2048
+
+struct ndiv_ring_ioc_add {
+	char name[NDIV_RING_NAME_MAX];	/* letters, digits, '-', '_', '.' */
+	__u32 slots;			/* 0: NDIV_RING_DEF_SLOTS */
+	__u32 slot_size;		/* 0: NDIV_RING_DEF_SLOT_SIZE */
+	__u32 flags;			/* 0 */
+	__u32 reserved;			/* 0 */
+};
+
+struct ndiv_ring_ioc_name {
+	char name[NDIV_RING_NAME_MAX];
+};
+
+/*
+ * SHOW: in: name, or an empty name and index (the index-th ring of the
+ * namespace, from 0; ENOENT past the last). out: the rest, the counters
+ * summed over the ring pairs.
+ */
+struct ndiv_ring_ioc_show {
+	char name[NDIV_RING_NAME_MAX];
+	__u32 index;
+	__u32 nr_rings;
+	__u32 slots;
+	__u32 slot_size;
+	__u32 max_body;
+	__s32 pid;		/* attached daemon's process, 0: none */
+	__u32 generation;
+	__u32 reserved;
+	__u64 map_size;
+	__u64 cnt[5];		/* enum ndiv_ring_counter */
+};
+
+/* CPU: in: name, cpu (a ring pair); out: that pair's counters. */
+struct ndiv_ring_ioc_cpu {
+	char name[NDIV_RING_NAME_MAX];
+	__u32 cpu;
+	__u32 waiting;		/* requests the daemon holds */
+	__u64 cnt[5];		/* enum ndiv_ring_counter */
+};
+
+enum ndiv_ring_counter {
+	NDIV_RING_CNT_PRODUCED,		/* requests handed to the daemon */
+	NDIV_RING_CNT_ANSWERED,		/* responses from the daemon */
+	NDIV_RING_CNT_FALLBACK,		/* answered 503 by the kernel */
+	NDIV_RING_CNT_RING_FULL,	/* of those: the ring was full */
+	NDIV_RING_CNT_INVALID,		/* faults of the daemon's writes */
+	NDIV_RING_CNT_NR
+};
+
+#define NDIV_RING_IOC_MAGIC	0xd9
+#define NDIV_RING_IOC_ADD	_IOW(NDIV_RING_IOC_MAGIC, 1, struct ndiv_ring_ioc_add)
+#define NDIV_RING_IOC_DEL	_IOW(NDIV_RING_IOC_MAGIC, 2, struct ndiv_ring_ioc_name)
+#define NDIV_RING_IOC_ATTACH	_IOW(NDIV_RING_IOC_MAGIC, 3, struct ndiv_ring_ioc_name)
+#define NDIV_RING_IOC_KICK	_IO(NDIV_RING_IOC_MAGIC, 4)
+#define NDIV_RING_IOC_SHOW	_IOWR(NDIV_RING_IOC_MAGIC, 5, struct ndiv_ring_ioc_show)
+#define NDIV_RING_IOC_CPU	_IOWR(NDIV_RING_IOC_MAGIC, 6, struct ndiv_ring_ioc_cpu)
+
 #ifdef __cplusplus
 #define __NDIV_RING_ASSERT(c)	static_assert(c, #c)
 #else
@@ -217,5 +288,16 @@ __NDIV_RING_AT(ndiv_ring_resp, body_off, 20);
 __NDIV_RING_AT(ndiv_ring_resp, body_len, 24);
 __NDIV_RING_AT(ndiv_ring_resp, reserved, 28);
 __NDIV_RING_ASSERT(sizeof(struct ndiv_ring_resp) == 32);
+
+__NDIV_RING_AT(ndiv_ring_ioc_add, slots, 32);
+__NDIV_RING_ASSERT(sizeof(struct ndiv_ring_ioc_add) == 48);
+__NDIV_RING_ASSERT(sizeof(struct ndiv_ring_ioc_name) == 32);
+__NDIV_RING_AT(ndiv_ring_ioc_show, index, 32);
+__NDIV_RING_AT(ndiv_ring_ioc_show, map_size, 64);
+__NDIV_RING_AT(ndiv_ring_ioc_show, cnt, 72);
+__NDIV_RING_ASSERT(sizeof(struct ndiv_ring_ioc_show) == 112);
+__NDIV_RING_AT(ndiv_ring_ioc_cpu, cpu, 32);
+__NDIV_RING_AT(ndiv_ring_ioc_cpu, cnt, 40);
+__NDIV_RING_ASSERT(sizeof(struct ndiv_ring_ioc_cpu) == 80);
 
 #endif /* _UAPI_LINUX_NDIV_RING_H */

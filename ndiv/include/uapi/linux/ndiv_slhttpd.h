@@ -20,6 +20,12 @@
 #define SLHTTPD_ATTR_ROTATE	"rotate"
 #define SLHTTPD_ATTR_ADDRESSES	"addresses"
 #define SLHTTPD_ATTR_DATE	"date"
+/*
+ * Offload rules: reading gives "PREFIX RING" lines; writing "add PREFIX
+ * RING" or "del PREFIX" changes one (Documentation/ring.rst).
+ */
+#define SLHTTPD_ATTR_OFFLOAD	"offload"
+#define SLHTTPD_OFFLOAD_MAX	32	/* rules at most */
 
 /* Attributes of an object */
 #define SLHTTPD_OBJ_ATTR_PATH		"path"
