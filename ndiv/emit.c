@@ -106,3 +106,60 @@ void ndiv_emit_discard(struct sk_buff *skb)
 	consume_skb(skb);
 }
 EXPORT_SYMBOL_GPL(ndiv_emit_discard);
+
+/**
+ * ndiv_emit_batch_get - a buffer for one more frame of this rx call
+ * @batch: the struct ndiv_emit_batch of the call, as void * so that an
+ *	app's engine can take this function as its emitter's get()
+ * @cap: bytes the frame may need
+ * @handle: set to what ndiv_emit_batch_send() takes
+ *
+ * Returns where to write the frame, or NULL when no buffer is available.
+ * Context: the app's @rx (softirq).
+ */
+u8 *ndiv_emit_batch_get(void *batch, u32 cap, void **handle)
+{
+	struct ndiv_emit_batch *b = batch;
+	struct sk_buff *skb;
+
+	skb = ndiv_emit_alloc(b->dev, cap);
+	if (unlikely(!skb))
+		return NULL;
+	__skb_queue_tail(&b->pending, skb);
+	*handle = skb;
+	return skb->data;
+}
+EXPORT_SYMBOL_GPL(ndiv_emit_batch_get);
+
+/**
+ * ndiv_emit_batch_send - send @len bytes of a buffer, or give it back
+ * @batch: as for ndiv_emit_batch_get()
+ * @handle: from ndiv_emit_batch_get()
+ * @len: frame length; 0 gives the buffer back unsent
+ *
+ * Returns 0, or -1 when the device or its qdisc refused the frame (queue
+ * full, device down). Context: the app's @rx (softirq).
+ */
+int ndiv_emit_batch_send(void *batch, void *handle, u32 len)
+{
+	struct ndiv_emit_batch *b = batch;
+	struct sk_buff *skb = handle;
+
+	__skb_unlink(skb, &b->pending);
+	if (unlikely(!len)) {
+		ndiv_emit_discard(skb);
+		return 0;
+	}
+	return ndiv_emit_xmit(skb, len) ? -1 : 0;
+}
+EXPORT_SYMBOL_GPL(ndiv_emit_batch_send);
+
+/* For ndiv_emit_batch_end(): the batch holds buffers never sent. */
+void __ndiv_emit_batch_purge(struct ndiv_emit_batch *b)
+{
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(&b->pending)))
+		ndiv_emit_discard(skb);
+}
+EXPORT_SYMBOL_GPL(__ndiv_emit_batch_purge);

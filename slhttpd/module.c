@@ -80,51 +80,6 @@ static LIST_HEAD(slhttpd_bindings);
 
 /* ---- data path (softirq, RCU read side) ---------------------------- */
 
-/*
- * The emitter of one received frame, on slhttpd_rx()'s stack. Buffers the
- * engine took but did not send are freed when it returns, so a buffer
- * cannot leak whatever the engine does.
- */
-struct slhttpd_emit {
-	struct net_device *dev;
-	struct sk_buff_head pending;
-};
-
-static uint8_t *slhttpd_emit_get(void *ctx, uint32_t cap, void **handle)
-{
-	struct slhttpd_emit *em = ctx;
-	struct sk_buff *skb;
-
-	skb = ndiv_emit_alloc(em->dev, cap);
-	if (unlikely(!skb))
-		return NULL;
-	__skb_queue_tail(&em->pending, skb);
-	*handle = skb;
-	return skb->data;
-}
-
-static int slhttpd_emit_send(void *ctx, void *handle, uint32_t len)
-{
-	struct slhttpd_emit *em = ctx;
-	struct sk_buff *skb = handle;
-
-	__skb_unlink(skb, &em->pending);
-	if (unlikely(!len)) {
-		ndiv_emit_discard(skb);
-		return 0;
-	}
-	/* The device or its qdisc refused the segment (queue full, down). */
-	return ndiv_emit_xmit(skb, len) ? -1 : 0;
-}
-
-static void slhttpd_emit_purge(struct slhttpd_emit *em)
-{
-	struct sk_buff *skb;
-
-	while ((skb = __skb_dequeue(&em->pending)))
-		ndiv_emit_discard(skb);
-}
-
 /* The static object at exactly this path, valid until rx returns. */
 static const struct slh_object *slhttpd_lookup(void *ctx, const uint8_t *path,
 					       uint16_t len)
@@ -161,12 +116,10 @@ static int slhttpd_rx(struct ndiv_frame *f, void *priv)
 	struct slhttpd_binding *sb = priv;
 	const struct slhttpd_keys *keys = rcu_dereference_bh(slhttpd_keys);
 	struct ndiv_app_stats_pcpu *stats;
-	struct slhttpd_emit em = {
-		.dev = sb->dev,
-	};
+	struct ndiv_emit_batch em;
 	const struct slh_emitter emitter = {
-		.get = slhttpd_emit_get,
-		.send = slhttpd_emit_send,
+		.get = ndiv_emit_batch_get,
+		.send = ndiv_emit_batch_send,
 		.ctx = &em,
 	};
 	struct slhttpd_offload_ctx oc = {
@@ -187,10 +140,9 @@ static int slhttpd_rx(struct ndiv_frame *f, void *priv)
 
 	stats = ndiv_app_stats_begin(&slhttpd_stats);
 	env.cnt = stats->cnt;
-	__skb_queue_head_init(&em.pending);
+	ndiv_emit_batch_init(&em, sb->dev);
 	verdict = slh_handle(&env, f);
-	if (unlikely(!skb_queue_empty(&em.pending)))
-		slhttpd_emit_purge(&em);
+	ndiv_emit_batch_end(&em);
 	ndiv_app_stats_end(stats);
 	return verdict;
 }
@@ -235,10 +187,10 @@ bool slhttpd_replay(struct net_device *dev, const struct slh_config *cfg,
 	const struct slhttpd_keys *keys = rcu_dereference_bh(slhttpd_keys);
 	u8 *buf = this_cpu_ptr(slhttpd_replay_buf);
 	struct ndiv_app_stats_pcpu *stats;
-	struct slhttpd_emit em = { .dev = dev };
+	struct ndiv_emit_batch em;
 	const struct slh_emitter emitter = {
-		.get = slhttpd_emit_get,
-		.send = slhttpd_emit_send,
+		.get = ndiv_emit_batch_get,
+		.send = ndiv_emit_batch_send,
 		.ctx = &em,
 	};
 	struct slhttpd_offload_ctx oc = { .cfg = cfg };
@@ -265,13 +217,12 @@ bool slhttpd_replay(struct net_device *dev, const struct slh_config *cfg,
 	memcpy(g.data, f->data, f->len);
 	stats = ndiv_app_stats_begin(&slhttpd_stats);
 	env.cnt = stats->cnt;
-	__skb_queue_head_init(&em.pending);
+	ndiv_emit_batch_init(&em, dev);
 	if (slh_handle(&env, &g) == NDIV_TX) {
 		slhttpd_replay_tx(dev, &g);
 		one = true;
 	}
-	if (unlikely(!skb_queue_empty(&em.pending)))
-		slhttpd_emit_purge(&em);
+	ndiv_emit_batch_end(&em);
 	ndiv_app_stats_end(stats);
 	return one;
 }

@@ -121,6 +121,36 @@ int ndiv_emit_xmit(struct sk_buff *skb, unsigned int len);
 void ndiv_emit_discard(struct sk_buff *skb);
 
 /*
+ * The extra frames of one call of an app's @rx, on its stack: buffers are
+ * taken with ndiv_emit_batch_get(), each sent or given back with
+ * ndiv_emit_batch_send(), and ndiv_emit_batch_end() frees the rest. get
+ * and send take the batch as void *, the shape of an engine's emitter
+ * callbacks (slhttpd's struct slh_emitter).
+ */
+struct ndiv_emit_batch {
+	struct net_device *dev;
+	struct sk_buff_head pending;
+};
+
+static inline void ndiv_emit_batch_init(struct ndiv_emit_batch *b,
+					struct net_device *dev)
+{
+	b->dev = dev;
+	__skb_queue_head_init(&b->pending);
+}
+
+u8 *ndiv_emit_batch_get(void *batch, u32 cap, void **handle);
+int ndiv_emit_batch_send(void *batch, void *handle, u32 len);
+void __ndiv_emit_batch_purge(struct ndiv_emit_batch *b);
+
+/* Free what the call took and did not send: a buffer cannot leak. */
+static inline void ndiv_emit_batch_end(struct ndiv_emit_batch *b)
+{
+	if (unlikely(!skb_queue_empty(&b->pending)))
+		__ndiv_emit_batch_purge(b);
+}
+
+/*
  * Per RX queue, per CPU counters, indexed by enum ndiv_qstat
  * (uapi/linux/ndiv.h, where their names are), under one syncp.
  */
