@@ -76,7 +76,7 @@ d = json.load(sys.stdin)
 assert d['vip'] == '$GIP' and d['port'] == 80, d" ||
 		{ ktap_diag "ndivctl proxy show -j: $out"; return 1; }
 	expect_eq "backend" "$(G ndivctl proxy backend list)" \
-		"be1  addr $BE1  port 80" &&
+		"be1  addr $BE1  port 80  weight 1  backup off  max-conn 0" &&
 	# what ndivctl would refuse, written to configfs directly
 	expect_eq "bad vip" "$(gwrite "$CFG/vip" 1.2.3)" EINVAL &&
 	expect_eq "bad port" "$(gwrite "$CFG/port" 0)" EINVAL &&
