@@ -3,18 +3,23 @@
  * The proxy's configuration in configfs (names in
  * <uapi/linux/ndiv_proxy.h>):
  *
- *   /sys/kernel/config/ndiv-proxy/{vip,port,timeout,max_flows,sport_min}
- *   /sys/kernel/config/ndiv-proxy/backends/NAME/{addr,port}
+ *   /sys/kernel/config/ndiv-proxy/{vip,port,timeout,balance,max_flows,
+ *                                  sport_min}
+ *   /sys/kernel/config/ndiv-proxy/backends/NAME/{addr,port,weight,backup,
+ *                                                max_conn}
  *
  * Everything here runs in process context under proxy_mutex. Each change
  * is made to proxy_cfg and published whole to every binding with RCU
  * (proxy_publish_config()), so rx never sees a half-written value.
  * max_flows and sport_min size the flow table and take effect at the
  * next bind. A backend is in service once both its addr and port are set;
- * flows keep the backend they were bound to when it is removed.
+ * flows keep the backend they were bound to when it is removed. A change
+ * of the backends rebuilds the Maglev table (prx_balance_build()) here,
+ * in process context, before the snapshot is published.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bitmap.h>
 #include <linux/configfs.h>
 #include <linux/inet.h>
 #include <linux/kernel.h>
@@ -30,9 +35,27 @@ struct proxy_be {
 	struct list_head node;		/* in proxy_be_list */
 	__be32 addr;			/* 0: not set */
 	u16 port;			/* 0: not set */
+	u16 weight;			/* PROXY_WEIGHT_MIN..MAX */
+	bool backup;
+	u32 max_conn;			/* 0: no limit */
+	/*
+	 * The slot of its flow counts in every binding's table: taken at
+	 * mkdir, the lowest one free, and kept until rmdir.
+	 */
+	u8 slot;
 };
 
 static LIST_HEAD(proxy_be_list);
+/* Slots of the backends in proxy_be_list; proxy_mutex. */
+static DECLARE_BITMAP(proxy_be_slots, PRX_MAX_BACKENDS);
+
+/* The names of enum prx_balance, in order: the balance attribute. */
+static const char *const proxy_balance_names[PRX_BAL_NR] = {
+	[PRX_BAL_RR] = PROXY_BALANCE_RR,
+	[PRX_BAL_LEASTCONN] = PROXY_BALANCE_LEASTCONN,
+	[PRX_BAL_HASH_SRC] = PROXY_BALANCE_HASH_SRC,
+	[PRX_BAL_HASH_URI] = PROXY_BALANCE_HASH_URI,
+};
 
 static struct proxy_be *to_proxy_be(struct config_item *item)
 {
@@ -52,23 +75,33 @@ static int proxy_parse_ip4(const char *page, size_t count, __be32 *addr)
 	return 0;
 }
 
-/* Rebuild the backend array of proxy_cfg and publish. proxy_mutex held. */
+/*
+ * Rebuild the backend array of proxy_cfg and its Maglev table, then
+ * publish. Context: process, proxy_mutex held.
+ */
 static int proxy_be_publish(void)
 {
 	struct prx_config *cfg = &proxy_cfg;
+	struct prx_backend *p;
 	struct proxy_be *be;
 	unsigned int n = 0;
 
 	list_for_each_entry(be, &proxy_be_list, node) {
 		if (!be->addr || !be->port || n == PRX_MAX_BACKENDS)
 			continue;
-		memset(&cfg->be[n], 0, sizeof(cfg->be[n]));
-		memcpy(cfg->be[n].addr, &be->addr, sizeof(be->addr));
-		cfg->be[n].port = be->port;
-		cfg->be[n].family = 4;
-		n++;
+		p = &cfg->be[n++];
+		memset(p, 0, sizeof(*p));
+		strscpy(p->name, config_item_name(&be->item), sizeof(p->name));
+		memcpy(p->addr, &be->addr, sizeof(be->addr));
+		p->port = be->port;
+		p->family = 4;
+		p->slot = be->slot;
+		p->backup = be->backup;
+		p->weight = be->weight;
+		p->max_conn = be->max_conn;
 	}
 	cfg->nr_backends = n;
+	prx_balance_build(cfg);
 	return proxy_publish_config();
 }
 
@@ -155,6 +188,32 @@ static ssize_t proxy_timeout_store(struct config_item *item,
 	return err ? err : count;
 }
 
+static ssize_t proxy_balance_show(struct config_item *item, char *page)
+{
+	u8 b;
+
+	mutex_lock(&proxy_mutex);
+	b = proxy_cfg.balance;
+	mutex_unlock(&proxy_mutex);
+	return scnprintf(page, PAGE_SIZE, "%s\n", proxy_balance_names[b]);
+}
+
+/* One of proxy_balance_names; flows already bound keep their backend. */
+static ssize_t proxy_balance_store(struct config_item *item,
+				   const char *page, size_t count)
+{
+	int b, err;
+
+	b = sysfs_match_string(proxy_balance_names, page);
+	if (b < 0)
+		return -EINVAL;
+	mutex_lock(&proxy_mutex);
+	proxy_cfg.balance = b;
+	err = proxy_publish_config();
+	mutex_unlock(&proxy_mutex);
+	return err ? err : count;
+}
+
 /* Read and written under proxy_mutex; used at the next bind. */
 static ssize_t proxy_show_uint(unsigned int *v, char *page)
 {
@@ -215,6 +274,7 @@ static ssize_t proxy_sport_min_store(struct config_item *item,
 CONFIGFS_ATTR(proxy_, vip);
 CONFIGFS_ATTR(proxy_, port);
 CONFIGFS_ATTR(proxy_, timeout);
+CONFIGFS_ATTR(proxy_, balance);
 CONFIGFS_ATTR(proxy_, max_flows);
 CONFIGFS_ATTR(proxy_, sport_min);
 
@@ -222,6 +282,7 @@ static struct configfs_attribute *proxy_root_attrs[] = {
 	&proxy_attr_vip,
 	&proxy_attr_port,
 	&proxy_attr_timeout,
+	&proxy_attr_balance,
 	&proxy_attr_max_flows,
 	&proxy_attr_sport_min,
 	NULL,
@@ -281,12 +342,100 @@ static ssize_t proxy_be_port_store(struct config_item *item,
 	return err ? err : count;
 }
 
+static ssize_t proxy_be_weight_show(struct config_item *item, char *page)
+{
+	u16 w;
+
+	mutex_lock(&proxy_mutex);
+	w = to_proxy_be(item)->weight;
+	mutex_unlock(&proxy_mutex);
+	return scnprintf(page, PAGE_SIZE, "%u\n", w);
+}
+
+static ssize_t proxy_be_weight_store(struct config_item *item,
+				     const char *page, size_t count)
+{
+	u16 w;
+	int err;
+
+	if (kstrtou16(page, 10, &w) || w < PROXY_WEIGHT_MIN ||
+	    w > PROXY_WEIGHT_MAX)
+		return -EINVAL;
+	mutex_lock(&proxy_mutex);
+	to_proxy_be(item)->weight = w;
+	err = proxy_be_publish();
+	mutex_unlock(&proxy_mutex);
+	return err ? err : count;
+}
+
+static ssize_t proxy_be_backup_show(struct config_item *item, char *page)
+{
+	bool b;
+
+	mutex_lock(&proxy_mutex);
+	b = to_proxy_be(item)->backup;
+	mutex_unlock(&proxy_mutex);
+	return scnprintf(page, PAGE_SIZE, "%d\n", b);
+}
+
+/* "0" or "1" only: one spelling, so scripts compare what they read. */
+static ssize_t proxy_be_backup_store(struct config_item *item,
+				     const char *page, size_t count)
+{
+	bool b;
+	int err;
+
+	if (sysfs_streq(page, "0"))
+		b = false;
+	else if (sysfs_streq(page, "1"))
+		b = true;
+	else
+		return -EINVAL;
+	mutex_lock(&proxy_mutex);
+	to_proxy_be(item)->backup = b;
+	err = proxy_be_publish();
+	mutex_unlock(&proxy_mutex);
+	return err ? err : count;
+}
+
+static ssize_t proxy_be_max_conn_show(struct config_item *item, char *page)
+{
+	u32 n;
+
+	mutex_lock(&proxy_mutex);
+	n = to_proxy_be(item)->max_conn;
+	mutex_unlock(&proxy_mutex);
+	return scnprintf(page, PAGE_SIZE, "%u\n", n);
+}
+
+/* Flows at once, 0 for no limit; flows beyond a lowered limit go on. */
+static ssize_t proxy_be_max_conn_store(struct config_item *item,
+				       const char *page, size_t count)
+{
+	u32 n;
+	int err;
+
+	if (kstrtou32(page, 10, &n) || n > PROXY_MAX_CONN_MAX)
+		return -EINVAL;
+	mutex_lock(&proxy_mutex);
+	to_proxy_be(item)->max_conn = n;
+	err = proxy_be_publish();
+	mutex_unlock(&proxy_mutex);
+	return err ? err : count;
+}
+
 CONFIGFS_ATTR(proxy_be_, addr);
 CONFIGFS_ATTR(proxy_be_, port);
+CONFIGFS_ATTR(proxy_be_, weight);
+CONFIGFS_ATTR(proxy_be_, backup);
+CONFIGFS_ATTR(proxy_be_, max_conn);
 
 static struct configfs_attribute *proxy_be_attrs[] = {
 	&proxy_be_attr_addr,
 	&proxy_be_attr_port,
+	&proxy_be_attr_weight,
+	&proxy_be_attr_backup,
+	&proxy_be_attr_max_conn,
 	NULL,
 };
 
@@ -309,8 +458,8 @@ static const struct config_item_type proxy_be_type = {
 static struct config_item *proxy_be_make(struct config_group *group,
 					 const char *name)
 {
-	struct proxy_be *be, *b;
-	unsigned int n = 0;
+	struct proxy_be *be;
+	unsigned int slot;
 
 	if (strlen(name) > PROXY_NAME_MAX)
 		return ERR_PTR(-ENAMETOOLONG);
@@ -318,13 +467,16 @@ static struct config_item *proxy_be_make(struct config_group *group,
 	if (!be)
 		return ERR_PTR(-ENOMEM);
 	config_item_init_type_name(&be->item, name, &proxy_be_type);
+	be->weight = PROXY_WEIGHT_DEFAULT;
 	mutex_lock(&proxy_mutex);
-	list_for_each_entry(b, &proxy_be_list, node)
-		n++;
-	if (n < PRX_MAX_BACKENDS)
+	slot = find_first_zero_bit(proxy_be_slots, PRX_MAX_BACKENDS);
+	if (slot < PRX_MAX_BACKENDS) {
+		__set_bit(slot, proxy_be_slots);
+		be->slot = slot;
 		list_add_tail(&be->node, &proxy_be_list);
+	}
 	mutex_unlock(&proxy_mutex);
-	if (n >= PRX_MAX_BACKENDS) {
+	if (slot >= PRX_MAX_BACKENDS) {
 		kfree(be);
 		return ERR_PTR(-ENOSPC);
 	}
@@ -338,6 +490,7 @@ static void proxy_be_drop(struct config_group *group, struct config_item *item)
 
 	mutex_lock(&proxy_mutex);
 	list_del(&be->node);
+	__clear_bit(be->slot, proxy_be_slots);
 	if (proxy_be_publish())
 		pr_warn("no memory to withdraw backend %s\n",
 			config_item_name(item));

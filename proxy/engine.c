@@ -49,6 +49,7 @@ const char *const prx_counter_names[PRX_CNT_NR] = {
 	[PRX_CNT_EMIT] = "emit",
 	[PRX_CNT_EMIT_FAIL] = "emit_fail",
 	[PRX_CNT_OLD_KEY] = "old_key",
+	[PRX_CNT_BE_FULL] = "be_full",
 };
 
 /* MSS index m -> MSS: the largest entry not above the client's. */
@@ -483,15 +484,40 @@ static int prx_client_flow(struct prx_ctx *cx, struct prx_flow *fl)
 	return prx_splice(cx, fl, &fl->c2b, PRX_FIN_C, PRX_CNT_C2B);
 }
 
-/* Round robin over the configured backends (the balancing step's job). */
-static uint32_t prx_pick_backend(struct prx_table *t, uint32_t n)
+/*
+ * The key the Maglev algorithms hash: the client's address, or the
+ * request's path. A head cut by the segment's end has no parsed path yet
+ * and hashes as the empty path (until heads spanning segments are held).
+ */
+static uint64_t prx_bal_hash(const struct prx_ctx *cx,
+			     const struct ndiv_http1_req *req, int parsed)
 {
-	uint32_t i;
+	const struct ndiv_tcp_seg *s = &cx->s;
 
-	prx_lock(&t->free_lock);
-	i = t->rr++ % n;
-	prx_unlock(&t->free_lock);
-	return i;
+	switch (cx->env->cfg->balance) {
+	case PRX_BAL_HASH_SRC:
+		return prx_balance_hash(s->saddr, prx_alen(s->family));
+	case PRX_BAL_HASH_URI:
+		if (parsed && req->path)
+			return prx_balance_hash(req->path, req->path_len);
+		return prx_balance_hash("", 0);
+	default:
+		return 0;
+	}
+}
+
+/* Pick the backend, counting a flow on it; NULL (and RST) if none. */
+static const struct prx_backend *prx_pick(struct prx_ctx *cx,
+					  uint64_t hash, int *verdict)
+{
+	const struct prx_config *cfg = cx->env->cfg;
+	int i = prx_balance_pick(cx->t, cfg, hash);
+
+	if (i >= 0)
+		return &cfg->be[i];
+	prx_count(cx, i == -2 ? PRX_CNT_BE_FULL : PRX_CNT_NO_BACKEND);
+	*verdict = prx_send_rst(cx);
+	return NULL;
 }
 
 /* Fill a flow just allocated for the held segment in hand. */
@@ -514,6 +540,7 @@ static void prx_flow_fill(struct prx_ctx *cx, struct prx_flow *fl,
 	memcpy(fl->backend, be->addr, prx_alen(fl->family));
 	memcpy(fl->local, cx->env->cfg->local, prx_alen(fl->family));
 	fl->bport = be->port;
+	fl->be_slot = be->slot;
 	memcpy(fl->bmac, bmac, NDIV_ETH_ALEN);
 	memcpy(fl->pmac, cx->f->data, NDIV_ETH_ALEN);
 	memcpy(fl->cmac, cx->f->data + NDIV_ETH_ALEN, NDIV_ETH_ALEN);
@@ -547,7 +574,7 @@ static int prx_bind(struct prx_ctx *cx, const struct prx_key *k)
 	ret = ndiv_http1_parse(cx->f->data + s->pay_off, s->pay_len, &req,
 			       NULL, 0);
 	if (ret == NDIV_HTTP1_INCOMPLETE) {
-		/* one backend needs no routing: the head may go on */
+		/* the head goes on as it is; hash-uri sees an empty path */
 		prx_count(cx, PRX_CNT_HEAD_PARTIAL);
 	} else if (ret != NDIV_HTTP1_OK) {
 		prx_count(cx, PRX_CNT_BAD_REQUEST);
@@ -561,10 +588,13 @@ static int prx_bind(struct prx_ctx *cx, const struct prx_key *k)
 		prx_count(cx, PRX_CNT_TOO_BIG);
 		return NDIV_DROP;
 	}
-	be = &cfg->be[prx_pick_backend(t, cfg->nr_backends)];
+	be = prx_pick(cx, prx_bal_hash(cx, &req, ret == NDIV_HTTP1_OK), &ret);
+	if (!be)
+		return ret;
 	if (!cx->env->neigh ||
 	    cx->env->neigh(cx->env->neigh_ctx, be->family, be->addr, bmac)) {
 		/* resolution started; the client sends the segment again */
+		prx_balance_put(t, be->slot);
 		prx_count(cx, PRX_CNT_NEIGH_MISS);
 		return NDIV_DROP;
 	}
@@ -573,6 +603,7 @@ static int prx_bind(struct prx_ctx *cx, const struct prx_key *k)
 	fl = prx_bucket_find(t, b, k);
 	if (fl) {
 		/* another CPU bound it meanwhile */
+		prx_balance_put(t, be->slot);
 		prx_lock(&fl->lock);
 		prx_unlock(&b->lock);
 		return prx_client_flow(cx, fl);
@@ -580,6 +611,7 @@ static int prx_bind(struct prx_ctx *cx, const struct prx_key *k)
 	fl = prx_flow_alloc(t, b, k);
 	prx_unlock(&b->lock);
 	if (!fl) {
+		prx_balance_put(t, be->slot);
 		prx_count(cx, PRX_CNT_FLOW_FULL);
 		return NDIV_DROP;
 	}

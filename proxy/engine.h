@@ -64,16 +64,42 @@ enum prx_counter {
 	PRX_CNT_EMIT,		/* frames sent through the emitter */
 	PRX_CNT_EMIT_FAIL,	/* emitter could not take a frame */
 	PRX_CNT_OLD_KEY,	/* cookie validated by the previous key */
+	PRX_CNT_BE_FULL,	/* every backend in service at max_conn: RST */
 	PRX_CNT_NR
 };
 
 /* Names of the counters above, in order: the sysfs file names. */
 extern const char *const prx_counter_names[PRX_CNT_NR];
 
+/* A slot no backend holds (struct prx_flow's be_slot). */
+#define PRX_SLOT_NONE		0xff
+/* A Maglev entry of no backend (the table is empty without backends). */
+#define PRX_MAGLEV_NONE		0xff
+#define PRX_MAGLEV_SIZE		PROXY_MAGLEV_SIZE
+
+/* enum prx_balance: the values of struct prx_config's balance */
+enum prx_balance {
+	PRX_BAL_RR,		/* smooth weighted round robin */
+	PRX_BAL_LEASTCONN,	/* fewest flows per unit of weight */
+	PRX_BAL_HASH_SRC,	/* Maglev over the client's address */
+	PRX_BAL_HASH_URI,	/* Maglev over the request's path */
+	PRX_BAL_NR
+};
+
 struct prx_backend {
+	char name[PROXY_NAME_MAX + 1];		/* NUL-terminated */
 	uint8_t addr[NDIV_SPLICE_ADDR_LEN];	/* network order */
 	uint16_t port;				/* host order */
 	uint8_t family;				/* 4 */
+	/*
+	 * A stable identity (< PRX_MAX_BACKENDS) kept while the backend is
+	 * configured: the index of its state in struct prx_table, which
+	 * outlives configuration snapshots.
+	 */
+	uint8_t slot;
+	uint8_t backup;				/* 1: only if no primary */
+	uint16_t weight;			/* 1..256; 0 counts as 1 */
+	uint32_t max_conn;			/* flows at once, 0: no limit */
 };
 
 /* What rx reads: an immutable snapshot (RCU in the kernel). */
@@ -83,9 +109,33 @@ struct prx_config {
 	uint16_t vip_port;
 	uint16_t mtu;				/* the device's */
 	uint32_t timeout_ms;			/* idle flows freed after */
+	uint8_t balance;			/* enum prx_balance */
+	/*
+	 * The backends in service: the primaries, or the backups when no
+	 * primary is configured. Set with maglev[] by prx_balance_build().
+	 */
+	uint8_t use_backup;
 	uint16_t nr_backends;
 	struct prx_backend be[PRX_MAX_BACKENDS];
+	/* Consistent hash: an index into be[] per entry, PRX_MAGLEV_NONE */
+	uint8_t maglev[PRX_MAGLEV_SIZE];
 };
+
+/*
+ * Fill cfg->use_backup and cfg->maglev[] from cfg->be[]: call after any
+ * change of the backends (names, weights, backup flags) and before the
+ * snapshot is published. The table depends only on the names and
+ * weights of the backends in service, not on their order in be[], so
+ * every CPU and every machine with the same backends has the same one.
+ * Context: process (loops over the whole table; allocates nothing).
+ */
+void prx_balance_build(struct prx_config *cfg);
+
+/* The Maglev entry of a key hash: for the tests and the docs' figures. */
+static inline uint32_t prx_maglev_entry(uint64_t hash)
+{
+	return (uint32_t)(hash % PRX_MAGLEV_SIZE);
+}
 
 /*
  * Sends a frame besides the one in hand: get() a buffer of up to cap
@@ -143,6 +193,7 @@ struct prx_flow {
 	uint8_t sack;		/* the client offered SACK */
 	uint8_t ws;		/* the client's shift, 0xf: no window scaling */
 	uint16_t mss;		/* the client's, from the cookie's table */
+	uint8_t be_slot;	/* its backend's slot, PRX_SLOT_NONE */
 	uint32_t next;		/* bucket chain or free list */
 	uint32_t bucket;
 	uint32_t last_ms;	/* last segment either way */
@@ -178,7 +229,14 @@ struct prx_table {
 	struct prx_lock free_lock;
 	uint32_t free_head, free_tail;	/* FIFO: oldest freed reused last */
 	uint32_t nr_active;		/* under free_lock */
-	uint32_t rr;			/* next backend, under free_lock */
+	uint32_t rr;			/* leastconn's tie start, free_lock */
+	/*
+	 * Per backend slot, under free_lock: flows bound to it (taken at
+	 * bind, given back when the flow is freed) and the smooth round
+	 * robin's current weight.
+	 */
+	uint32_t be_conn[PRX_MAX_BACKENDS];
+	int32_t be_cur[PRX_MAX_BACKENDS];
 };
 
 /* Bytes of flows and buckets for nr_flows flows: the caller allocates. */
@@ -198,6 +256,25 @@ uint32_t prx_table_reap(struct prx_table *t, const struct prx_env *env);
 
 /* Flows in use now (reads nr_active under free_lock). */
 uint32_t prx_table_active(struct prx_table *t);
+
+/* Flows bound to the backend of that slot (under free_lock). */
+uint32_t prx_table_be_conn(struct prx_table *t, uint8_t slot);
+
+/*
+ * Choose a backend for a new flow among cfg's backends in service that
+ * are below their max_conn, by cfg->balance (hash: the key's hash for
+ * the Maglev algorithms), and count a flow on its slot. Returns its
+ * index in cfg->be, -1 without a backend in service, -2 when all are at
+ * max_conn. A flow that is then not created gives the count back with
+ * prx_balance_put(). Context: rx; takes free_lock; bounded by
+ * PRX_MAX_BACKENDS.
+ */
+int prx_balance_pick(struct prx_table *t, const struct prx_config *cfg,
+		     uint64_t hash);
+void prx_balance_put(struct prx_table *t, uint8_t slot);
+
+/* The hash of a balancing key (fixed key: the same on every machine). */
+uint64_t prx_balance_hash(const void *key, uint32_t len);
 
 /*
  * Handle one received frame. Returns NDIV_PASS (not the proxy's),

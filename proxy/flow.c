@@ -46,6 +46,7 @@ void prx_table_init(struct prx_table *t, struct prx_flow *flows,
 		memset(&flows[i], 0, offsetof(struct prx_flow, held));
 		prx_lock_init(&flows[i].lock);
 		flows[i].state = PRX_FREE;
+		flows[i].be_slot = PRX_SLOT_NONE;
 		flows[i].next = i + 1 < nr_flows ? i + 1 : PRX_NONE;
 	}
 	t->free_head = nr_flows ? 0 : PRX_NONE;
@@ -154,12 +155,17 @@ void prx_flow_release(struct prx_table *t, struct prx_bucket *b,
 		      struct prx_flow *fl)
 {
 	uint32_t idx = fl - t->flows;
+	uint8_t slot = fl->be_slot;
 
 	prx_bucket_unlink(t, b, fl);
 	fl->state = PRX_FREE;
 	fl->next = PRX_NONE;
+	fl->be_slot = PRX_SLOT_NONE;
 	prx_unlock(&fl->lock);
 	prx_lock(&t->free_lock);
+	/* the backend's flow count, taken by prx_balance_pick() */
+	if (slot < PRX_MAX_BACKENDS && t->be_conn[slot])
+		t->be_conn[slot]--;
 	if (t->free_tail == PRX_NONE)
 		t->free_head = idx;
 	else

@@ -59,10 +59,14 @@ struct proxy_keys {
 static struct proxy_keys __rcu *proxy_keys;
 static struct ndiv_app_stats proxy_stats;
 
-/* One binding's copy of the configuration, with its device's address. */
+/*
+ * One binding's copy of the configuration, with its device's address.
+ * rcu first: kfree_rcu() needs it within the first 4 KiB, and the
+ * configuration with its Maglev table is larger.
+ */
 struct proxy_cfg_copy {
-	struct prx_config cfg;
 	struct rcu_head rcu;
+	struct prx_config cfg;
 };
 
 /* The app's priv for one bound device. */
@@ -441,6 +445,8 @@ static int __init proxy_init(void)
 	struct proxy_keys *keys;
 	int err;
 
+	/* an empty Maglev table until the first backend */
+	prx_balance_build(&proxy_cfg);
 	keys = proxy_keys_new(NULL);
 	if (!keys)
 		return -ENOMEM;

@@ -591,6 +591,74 @@ static void test_table_full(void)
 	KTAP_EXPECT(prx_table_active(&tab) == 0);
 }
 
+/* Bind one connection from client port sport: the verdict, x kept. */
+static int bind_port(struct fr *x, uint16_t sport)
+{
+	struct seg g = client(NDIV_TCP_SYN);
+	uint32_t isn;
+
+	g.sport = sport;
+	g.seq = CISN;
+	KTAP_EXPECT(run(x, &g) == NDIV_TX);
+	isn = x->s.seq;
+	done(x);
+	g.flags = NDIV_TCP_ACK;
+	g.seq = CISN + 1;
+	g.ack = isn + 1;
+	g.pay = req;
+	return run(x, &g);
+}
+
+/*
+ * Balancing through the engine: hash-source keeps a client on one of
+ * three backends; max_conn turns the next flow away with a RST and
+ * be_full counted; a flow freed gives its backend's count back.
+ */
+static void test_balance_engine(void)
+{
+	uint32_t i, freed;
+	uint8_t first = 0;
+	struct fr x;
+
+	setup();
+	cfg.nr_backends = 3;
+	for (i = 0; i < 3; i++) {
+		cfg.be[i] = cfg.be[0];
+		cfg.be[i].name[0] = 'a' + i;
+		cfg.be[i].slot = i;
+		cfg.be[i].weight = 1;
+	}
+	cfg.balance = PRX_BAL_HASH_SRC;
+	prx_balance_build(&cfg);
+	for (i = 0; i < 6; i++) {
+		KTAP_EXPECT(bind_port(&x, 3000 + i) == NDIV_TX);
+		KTAP_EXPECT(x.s.flags == NDIV_TCP_SYN);
+		done(&x);
+	}
+	/* one client address: all six on the backend of its entry */
+	first = cfg.maglev[prx_maglev_entry(prx_balance_hash(ip_c, 4))];
+	KTAP_EXPECT(first < 3);
+	KTAP_EXPECT(prx_table_be_conn(&tab, first) == 6);
+	KTAP_EXPECT(prx_table_active(&tab) == 6);
+	/* one backend limited to one flow, the only one in service */
+	cfg.nr_backends = 1;
+	cfg.be[0].max_conn = 7;
+	cfg.be[0].slot = first;
+	prx_balance_build(&cfg);
+	KTAP_EXPECT(bind_port(&x, 3100) == NDIV_TX);
+	done(&x);
+	KTAP_EXPECT(bind_port(&x, 3101) == NDIV_TX);
+	KTAP_EXPECT(x.s.flags & NDIV_TCP_RST);
+	done(&x);
+	KTAP_EXPECT(c(PRX_CNT_BE_FULL) == 1);
+	KTAP_EXPECT(prx_table_be_conn(&tab, first) == 7);
+	/* the idle flows go: the count with them */
+	env.now_ms += cfg.timeout_ms;
+	freed = prx_table_reap(&tab, &env);
+	KTAP_EXPECT(freed == 7);
+	KTAP_EXPECT(prx_table_be_conn(&tab, first) == 0);
+}
+
 /* The backend's SYN-ACK in a frame too small for the request: emitter. */
 static void test_emitter_and_refusal(void)
 {
@@ -666,6 +734,7 @@ int main(void)
 		KTAP_CASE(test_bad_request_and_neigh),
 		KTAP_CASE(test_table_full),
 		KTAP_CASE(test_emitter_and_refusal),
+		KTAP_CASE(test_balance_engine),
 	};
 
 	ktap_run(cases, ARRAY_SIZE(cases));

@@ -150,12 +150,19 @@ make_proxy() {
 	echo none >"$PRX/vip"
 	echo 80 >"$PRX/port"
 	echo 60 >"$PRX/timeout"
+	echo roundrobin >"$PRX/balance"
 	echo 1024 >"$PRX/max_flows"
 	echo 50000 >"$PRX/sport_min"
 	echo 198.18.0.11 >"$PRX/backends/be1/addr"
 	echo 80 >"$PRX/backends/be1/port"
+	echo 1 >"$PRX/backends/be1/weight"
+	echo 0 >"$PRX/backends/be1/backup"
+	echo 0 >"$PRX/backends/be1/max_conn"
 	echo none >"$PRX/backends/be2/addr"
 	echo 0 >"$PRX/backends/be2/port"
+	echo 3 >"$PRX/backends/be2/weight"
+	echo 1 >"$PRX/backends/be2/backup"
+	echo 100 >"$PRX/backends/be2/max_conn"
 }
 
 # ---- helpers: a failing check ends its case (each runs in a subshell) --
@@ -940,11 +947,14 @@ PRX_NOT_LOADED="Error: proxy is not loaded; load it with 'modprobe proxy'"
 
 t_prx_help() {
 	for args in "proxy help" "proxy backend help" "proxy set help" \
-		    "proxy backend add help" "proxy stats help"; do
+		    "proxy backend add help" "proxy backend set help" \
+		    "proxy stats help"; do
 		# shellcheck disable=SC2086 # split into arguments
 		ndivctl $args
 		expect_rc 0
-		expect_out_has "ndivctl proxy backend add NAME addr ADDR port PORT"
+		expect_out_has "ndivctl proxy backend add NAME addr ADDR port PORT [ weight W ] [ backup ]"
+		expect_out_has "ndivctl proxy backend set NAME [ weight W ] [ backup { on | off } ] [ max-conn N ]"
+		expect_out_has "[ balance { roundrobin | leastconn | hash-source | hash-uri } ]"
 	done
 	ndivctl help
 	expect_out_has "ndivctl proxy set [ vip { ADDR | none } ]"
@@ -966,15 +976,23 @@ t_prx_show() {
 	expect_out "vip none
 port 80
 timeout 60
+balance roundrobin
 max-flows 1024
 sport-min 50000"
 	ndivctl -j proxy show
 	expect_rc 0
-	json_check 'd == {"vip": None, "port": 80, "timeout": 60, "max_flows": 1024, "sport_min": 50000}'
+	json_check 'd == {"vip": None, "port": 80, "timeout": 60, "balance": "roundrobin", "max_flows": 1024, "sport_min": 50000}'
 	echo 198.18.0.2 >"$PRX/vip"
 	ndivctl -j proxy
 	expect_rc 0
 	json_check 'd["vip"] == "198.18.0.2"'
+	echo hash-uri >"$PRX/balance"
+	ndivctl -j proxy
+	expect_rc 0
+	json_check 'd["balance"] == "hash-uri"'
+	echo garbage >"$PRX/balance"
+	expect_error 3 "Error: proxy: cannot read balance: Invalid argument" \
+		proxy show
 	echo garbage >"$PRX/timeout"
 	expect_error 3 "Error: proxy: cannot read timeout: Invalid argument" \
 		proxy show
@@ -994,12 +1012,22 @@ t_prx_set() {
 	ndivctl proxy set vip none
 	expect_rc 0
 	expect_file "$PRX/vip" none
+	for b in leastconn hash-source hash-uri roundrobin; do
+		ndivctl proxy set balance "$b"
+		expect_rc 0
+		expect_file "$PRX/balance" "$b"
+	done
 }
 
 t_prx_set_errors() {
 	see="; see 'ndivctl proxy help'"
-	expect_error 1 "Error: 'set' needs at least one of 'vip', 'port', 'timeout', 'max-flows' and 'sport-min'$see" \
+	expect_error 1 "Error: 'set' needs at least one of 'vip', 'port', 'timeout', 'balance', 'max-flows' and 'sport-min'$see" \
 		proxy set
+	for b in round-robin hash Leastconn ""; do
+		expect_error 1 "Error: balance must be one of roundrobin, leastconn, hash-source and hash-uri, not '$b'$see" \
+			proxy set balance "$b"
+	done
+	expect_file "$PRX/balance" roundrobin
 	for v in 1.2.3 0.0.0.0 2001:2::2 x; do
 		expect_error 1 "Error: vip must be an IPv4 address or 'none', not '$v'$see" \
 			proxy set vip "$v"
@@ -1020,11 +1048,49 @@ t_prx_set_errors() {
 t_prx_backend_list() {
 	ndivctl proxy backend list
 	expect_rc 0
-	expect_out "be1  addr 198.18.0.11  port 80
-be2  addr none  port 0"
+	expect_out "be1  addr 198.18.0.11  port 80  weight 1  backup off  max-conn 0
+be2  addr none  port 0  weight 3  backup on  max-conn 100"
 	ndivctl -j proxy backend list
 	expect_rc 0
-	json_check 'd == [{"name": "be1", "addr": "198.18.0.11", "port": 80}, {"name": "be2", "addr": None, "port": 0}]'
+	json_check 'd == [{"name": "be1", "addr": "198.18.0.11", "port": 80, "weight": 1, "backup": False, "max_conn": 0}, {"name": "be2", "addr": None, "port": 0, "weight": 3, "backup": True, "max_conn": 100}]'
+	echo x >"$PRX/backends/be2/weight"
+	expect_error 3 "Error: be2: cannot read the backend: Invalid argument" \
+		proxy backend list
+}
+
+t_prx_backend_set() {
+	see="; see 'ndivctl proxy help'"
+	ndivctl proxy backend set be1 weight 256 backup on max-conn 1000000
+	expect_rc 0
+	expect_out ""
+	expect_file "$PRX/backends/be1/weight" 256
+	expect_file "$PRX/backends/be1/backup" 1
+	expect_file "$PRX/backends/be1/max_conn" 1000000
+	ndivctl proxy backend set be1 backup off max-conn 0
+	expect_rc 0
+	expect_file "$PRX/backends/be1/backup" 0
+	expect_file "$PRX/backends/be1/max_conn" 0
+	expect_file "$PRX/backends/be1/weight" 256
+	expect_error 1 "Error: 'backend set' needs a NAME$see" proxy backend set
+	expect_error 1 "Error: 'backend set' needs at least one of 'weight', 'backup' and 'max-conn'$see" \
+		proxy backend set be1
+	for w in 0 257 1x ""; do
+		expect_error 1 "Error: weight must be a number from 1 to 256, not '$w'$see" \
+			proxy backend set be1 weight "$w"
+	done
+	expect_error 1 "Error: max-conn must be a number from 0 (no limit) to 1000000, not '1000001'$see" \
+		proxy backend set be1 max-conn 1000001
+	expect_error 1 "Error: backup must be 'on' or 'off', not '1'$see" \
+		proxy backend set be1 backup 1
+	expect_error 2 "Error: nope: no such backend; 'ndivctl proxy backend list' shows the backends" \
+		proxy backend set nope weight 2
+	expect_file "$PRX/backends/be1/weight" 256
+	# add checks the balancing values before it makes anything
+	expect_error 1 "Error: weight must be a number from 1 to 256, not '0'$see" \
+		proxy backend add x addr 198.18.0.13 port 80 weight 0
+	expect_error 1 "Error: max-conn must be a number from 0 (no limit) to 1000000, not 'x'$see" \
+		proxy backend add x addr 198.18.0.13 port 80 backup max-conn x
+	[ ! -e "$PRX/backends/x" ] || fail "refused add made a directory"
 }
 
 t_prx_backend_add_del() {
@@ -1181,6 +1247,7 @@ t_prx_set		proxy set writes what is given
 t_prx_set_errors	proxy set checks every value before writing
 t_prx_backend_list	proxy backend list, -j
 t_prx_backend_add_del	proxy backend add/del: arguments, exists, undo
+t_prx_backend_set	proxy backend set: weight, backup, max-conn, limits
 t_prx_stats		proxy stats, -j
 t_stats_app_counters	stats: an app's own counters after ndiv's
 t_features_text		features: hook, ABI, queues, capabilities
