@@ -119,46 +119,6 @@ static int proxy_neigh(void *ctx, int family, const uint8_t *addr,
 	return 0;
 }
 
-/* The emitter of one received frame, on proxy_rx()'s stack. */
-struct proxy_emit {
-	struct net_device *dev;
-	struct sk_buff_head pending;
-};
-
-static uint8_t *proxy_emit_get(void *ctx, uint32_t cap, void **handle)
-{
-	struct proxy_emit *em = ctx;
-	struct sk_buff *skb;
-
-	skb = ndiv_emit_alloc(em->dev, cap);
-	if (unlikely(!skb))
-		return NULL;
-	__skb_queue_tail(&em->pending, skb);
-	*handle = skb;
-	return skb->data;
-}
-
-static int proxy_emit_send(void *ctx, void *handle, uint32_t len)
-{
-	struct proxy_emit *em = ctx;
-	struct sk_buff *skb = handle;
-
-	__skb_unlink(skb, &em->pending);
-	if (unlikely(!len)) {
-		ndiv_emit_discard(skb);
-		return 0;
-	}
-	return ndiv_emit_xmit(skb, len) ? -1 : 0;
-}
-
-static void proxy_emit_purge(struct proxy_emit *em)
-{
-	struct sk_buff *skb;
-
-	while ((skb = __skb_dequeue(&em->pending)))
-		ndiv_emit_discard(skb);
-}
-
 /*
  * ndiv rx handler: NAPI (softirq) context, BH disabled, which is the RCU
  * read side every snapshot below is protected by. Possibly on several
@@ -169,12 +129,10 @@ static int proxy_rx(struct ndiv_frame *f, void *priv)
 	struct proxy_binding *pb = priv;
 	const struct proxy_keys *keys = rcu_dereference_bh(proxy_keys);
 	struct ndiv_app_stats_pcpu *stats;
-	struct proxy_emit em = {
-		.dev = pb->dev,
-	};
+	struct ndiv_emit_batch em;
 	const struct prx_emitter emitter = {
-		.get = proxy_emit_get,
-		.send = proxy_emit_send,
+		.get = ndiv_emit_batch_get,
+		.send = ndiv_emit_batch_send,
 		.ctx = &em,
 	};
 	struct prx_env env = {
@@ -189,10 +147,9 @@ static int proxy_rx(struct ndiv_frame *f, void *priv)
 
 	stats = ndiv_app_stats_begin(&proxy_stats);
 	env.cnt = stats->cnt;
-	__skb_queue_head_init(&em.pending);
+	ndiv_emit_batch_init(&em, pb->dev);
 	verdict = prx_handle(&env, &pb->tab, f);
-	if (unlikely(!skb_queue_empty(&em.pending)))
-		proxy_emit_purge(&em);
+	ndiv_emit_batch_end(&em);
 	ndiv_app_stats_end(stats);
 	return verdict;
 }
