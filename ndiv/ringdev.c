@@ -359,6 +359,24 @@ static struct net *ndiv_rd_caller_net(void)
 	return current->nsproxy->net_ns;
 }
 
+/*
+ * Whether ring names a and b are equal, reading neither past
+ * NDIV_RING_NAME_MAX bytes (a loop, not strncmp(): GCC's bound checks
+ * misjudge the arrays behind these pointers on some targets).
+ */
+static bool ndiv_rd_name_eq(const char *a, const char *b)
+{
+	size_t i;
+
+	for (i = 0; i < NDIV_RING_NAME_MAX; i++) {
+		if (a[i] != b[i])
+			return false;
+		if (!a[i])
+			break;
+	}
+	return true;
+}
+
 /* The ring name of net, or NULL. Under ndiv_rd_mutex. */
 static struct ndiv_ringdev *ndiv_rd_find(struct net *net, const char *name)
 {
@@ -366,7 +384,7 @@ static struct ndiv_ringdev *ndiv_rd_find(struct net *net, const char *name)
 
 	list_for_each_entry(rd, &ndiv_rd_list, node)
 		if (net_eq(read_pnet(&rd->net), net) &&
-		    !strncmp(rd->name, name, NDIV_RING_NAME_MAX))
+		    ndiv_rd_name_eq(rd->name, name))
 			return rd;
 	return NULL;
 }
@@ -388,7 +406,7 @@ struct ndiv_ringdev *ndiv_ringdev_lookup_rcu(struct net *net,
 
 	list_for_each_entry_rcu(rd, &ndiv_rd_list, node)
 		if (net_eq(read_pnet(&rd->net), net) &&
-		    !strncmp(rd->name, name, NDIV_RING_NAME_MAX) &&
+		    ndiv_rd_name_eq(rd->name, name) &&
 		    !READ_ONCE(rd->dead))
 			return rd;
 	return NULL;
