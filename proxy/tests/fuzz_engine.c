@@ -112,11 +112,10 @@ static void make_valid(struct ndiv_frame *f)
 		mask = s.opt.present & NDIV_TCP_OPT_TS ? ~0x3u : ~0x7fu;
 		ndiv_put_be32(t + 8, ((h & mask) | ((s.ack - 1) & ~mask)) + 1);
 	}
-	if (s.family == 4) {
+	if (s.family == 4)
 		sum = ndiv_csum_pseudo4(s.saddr, s.daddr, 6, s.l4_len);
-	} else {
+	else
 		sum = ndiv_csum_pseudo6(s.saddr, s.daddr, 6, s.l4_len);
-	}
 	t[16] = 0;
 	t[17] = 0;
 	ndiv_put_be16(t + 16, ndiv_csum_fold(ndiv_csum_add(t, s.l4_len, sum)));

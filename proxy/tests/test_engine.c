@@ -146,7 +146,8 @@ static uint32_t build(uint8_t *p, const struct seg *g)
 	if (g->ts) {
 		o[olen] = g->sackp ? 4 : 1;
 		o[olen + 1] = g->sackp ? 2 : 1;
-		o[olen + 2] = 8, o[olen + 3] = 10;
+		o[olen + 2] = 8;
+		o[olen + 3] = 10;
 		put32(o + olen + 4, g->tsval);
 		put32(o + olen + 8, g->tsecr);
 		olen += 12;

@@ -3,6 +3,7 @@
  * What the app commands share: see appcfg.h.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <sys/vfs.h>
 
 #include "appcfg.h"
+#include "json.h"
 #include "ndivctl.h"
 #include "sysfs.h"
 
@@ -122,4 +124,33 @@ bool parse_uint(const char *s, unsigned long min, unsigned long max,
 		return false;
 	*val = v;
 	return true;
+}
+
+int appcfg_stats(const struct ctx *ctx, const struct appcfg *a)
+{
+	struct app_counter *c;
+	struct json j;
+	size_t i, n;
+	int rc;
+
+	rc = appcfg_check_loaded(a);
+	if (!rc)
+		rc = app_counters_read(a->app, &c, &n);
+	if (rc == -ENOENT)
+		rc = errno_error(rc, "%s: cannot read the counters", a->app);
+	if (rc)
+		return rc;
+	if (ctx->json) {
+		json_init(&j, stdout, ctx->pretty);
+		json_begin(&j, '{');
+		for (i = 0; i < n; i++)
+			json_kv_u64(&j, c[i].name, c[i].v);
+		json_end(&j, '}');
+	} else {
+		printf("%s:\n", a->app);
+		for (i = 0; i < n; i++)
+			printf("     %s: %" PRIu64 "\n", c[i].name, c[i].v);
+	}
+	free(c);
+	return RC_OK;
 }

@@ -40,6 +40,13 @@ int appcfg_check_loaded(const struct appcfg *a);
  */
 int appcfg_check_configfs(const struct appcfg *a);
 
+struct ctx;
+/*
+ * "APP stats": the app's counters, one "name: value" line each under
+ * "APP:", or a JSON object with -j.
+ */
+int appcfg_stats(const struct ctx *ctx, const struct appcfg *a);
+
 /* A decimal number from @min to @max, nothing else. */
 bool parse_uint(const char *s, unsigned long min, unsigned long max,
 		unsigned long *val);

@@ -77,11 +77,6 @@ static int attr_write(const char *be, const char *attr, const char *val)
 	return appcfg_write(&prx_cfg, be, attr, val);
 }
 
-static int prx_check_loaded(void)
-{
-	return appcfg_check_loaded(&prx_cfg);
-}
-
 static int prx_check_configfs(void)
 {
 	return appcfg_check_configfs(&prx_cfg);
@@ -614,33 +609,10 @@ static int prx_stats(const struct ctx *ctx, int argc, char **argv)
 		{ "help", NULL, NULL },
 		{ NULL, NULL, NULL },
 	};
-	struct app_counter *c;
-	struct json j;
-	size_t i, n;
 	int rc;
 
 	rc = parse_kwargs(argc, argv, kw, PRX);
-	if (!rc)
-		rc = prx_check_loaded();
-	if (!rc)
-		rc = app_counters_read(PRX, &c, &n);
-	if (rc == -ENOENT)
-		rc = errno_error(rc, "proxy: cannot read the counters");
-	if (rc)
-		return rc;
-	if (ctx->json) {
-		json_init(&j, stdout, ctx->pretty);
-		json_begin(&j, '{');
-		for (i = 0; i < n; i++)
-			json_kv_u64(&j, c[i].name, c[i].v);
-		json_end(&j, '}');
-	} else {
-		puts("proxy:");
-		for (i = 0; i < n; i++)
-			printf("     %s: %" PRIu64 "\n", c[i].name, c[i].v);
-	}
-	free(c);
-	return RC_OK;
+	return rc ? rc : appcfg_stats(ctx, &prx_cfg);
 }
 
 /* ---- dispatch ------------------------------------------------------------ */

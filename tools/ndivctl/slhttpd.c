@@ -94,11 +94,6 @@ static int attr_write(const char *obj, const char *attr, const char *val)
 	return appcfg_write(&slh_cfg, obj, attr, val);
 }
 
-static int slh_check_loaded(void)
-{
-	return appcfg_check_loaded(&slh_cfg);
-}
-
 static int slh_check_configfs(void)
 {
 	return appcfg_check_configfs(&slh_cfg);
@@ -846,33 +841,10 @@ static int slh_stats(const struct ctx *ctx, int argc, char **argv)
 		{ "help", NULL, NULL },
 		{ NULL, NULL, NULL },
 	};
-	struct app_counter *c;
-	struct json j;
-	size_t i, n;
 	int rc;
 
 	rc = parse_kwargs(argc, argv, kw, SLH);
-	if (!rc)
-		rc = slh_check_loaded();
-	if (!rc)
-		rc = app_counters_read(SLH, &c, &n);
-	if (rc == -ENOENT)
-		rc = errno_error(rc, "slhttpd: cannot read the counters");
-	if (rc)
-		return rc;
-	if (ctx->json) {
-		json_init(&j, stdout, ctx->pretty);
-		json_begin(&j, '{');
-		for (i = 0; i < n; i++)
-			json_kv_u64(&j, c[i].name, c[i].v);
-		json_end(&j, '}');
-	} else {
-		puts("slhttpd:");
-		for (i = 0; i < n; i++)
-			printf("     %s: %" PRIu64 "\n", c[i].name, c[i].v);
-	}
-	free(c);
-	return RC_OK;
+	return rc ? rc : appcfg_stats(ctx, &slh_cfg);
 }
 
 /* ---- offload ------------------------------------------------------------ */
