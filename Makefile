@@ -5,7 +5,8 @@
 #   make            build the core, the apps, the patched drivers, ndivctl
 #   make demo       boot the lab and show an app at work
 #   make check      all tests; ends with "N passed, N failed"
-#   make install    install modules (updates/) and ndivctl on this machine
+#   make install    install modules (updates/), ndivctl and its man page,
+#                   libndiv, ndiv-offloadd and its systemd unit
 #   make kernel     in-tree build: ndiv and the hooked drivers in build/kernel
 #   make cross      cross-build the core and the ARM drivers (mvneta)
 #   make insns      the lab's guest instruction counter (a QEMU TCG plugin)
