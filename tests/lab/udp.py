@@ -7,11 +7,14 @@
       replies that come back from DST:PORT with the payload we sent (what
       bench-reflect produces); prints JSON {"sent","received","bad"}.
   udp.py send DST PORT COUNT [--rate PPS]
-      send COUNT datagrams, expect nothing; prints JSON {"sent"}.
+      send COUNT datagrams, expect nothing; prints JSON {"sent"}, also
+      when stopped early by SIGTERM (then the datagrams sent so far).
 """
 import argparse
 import json
+import signal
 import socket
+import sys
 import time
 
 
@@ -67,8 +70,26 @@ def echo(a):
 
 def send(a):
     s = sock_for(a.dst)
-    paced_send(s, a.dst, a.port, a.count, a.rate)
-    return {'sent': a.count}
+    sent = [0]
+    gap = 1.0 / a.rate if a.rate else 0.0
+    start = time.monotonic()
+
+    def stop(signum, frame):
+        print(json.dumps({'sent': sent[0]}), flush=True)
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    for i in range(a.count):
+        # a SIGTERM waits until the datagram is both sent and counted
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+        s.sendto(b'ndiv-%08d' % i, (a.dst, a.port))
+        sent[0] += 1
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+        if gap:
+            ahead = start + (i + 1) * gap - time.monotonic()
+            if ahead > 0:
+                time.sleep(ahead)
+    return {'sent': sent[0]}
 
 
 def main():
